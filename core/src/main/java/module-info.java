@@ -1,0 +1,11 @@
+/**
+ * multiprocessing4j: Python's {@code multiprocessing} for Java 25. Only the public API packages
+ * are exported; everything under {@code internal} is not.
+ */
+module org.multiprocessing4j {
+  requires java.logging;
+  requires java.management;
+
+  exports org.multiprocessing4j;
+  exports org.multiprocessing4j.function;
+}

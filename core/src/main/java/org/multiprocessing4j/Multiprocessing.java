@@ -1,0 +1,185 @@
+package org.multiprocessing4j;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.multiprocessing4j.internal.spawn.ChildJvm;
+import org.multiprocessing4j.internal.spawn.SparePool;
+import org.multiprocessing4j.internal.spawn.StartMethods;
+import org.multiprocessing4j.internal.util.Log;
+
+/**
+ * The module-level functions of Python's {@code multiprocessing}, as static methods over the
+ * default context.
+ *
+ * <pre>{@code
+ * Multiprocessing.setStartMethod("warm");          // optional; "spawn" is the default
+ * var p = new Process(() -> System.out.println("hi from " + Multiprocessing.currentProcess().getName()));
+ * p.start();
+ * p.join();
+ * }</pre>
+ *
+ * <p>Children are JVMs started with {@code java} from this JVM's {@code java.home} (or
+ * {@link #setExecutable}), this JVM's class path or module path, its {@code -D} system properties
+ * and assertion switches, and the options given to {@link #setJvmOptions}.
+ */
+public final class Multiprocessing {
+  /** Python's SUBDEBUG logging level, between {@link Level#FINER} and {@link Level#FINE}. */
+  public static final Level SUBDEBUG = Log.SUBDEBUG;
+  /** Python's SUBWARNING logging level, between {@link Level#INFO} and {@link Level#WARNING}. */
+  public static final Level SUBWARNING = Log.SUBWARNING;
+
+  private static final Context DEFAULT = new StartContext(null);
+  private static String startMethod;
+
+  private Multiprocessing() {}
+
+  /**
+   * The process this code runs in (Python's {@code current_process()}): {@code MainProcess} in
+   * the main JVM, the child's own {@link Process} object in a child, and the {@link Process} of a
+   * {@code thread}-method process inside its thread.
+   */
+  public static Process currentProcess() {
+    return Process.currentProcess();
+  }
+
+  /**
+   * The parent of the current process, or null in the main process (Python's
+   * {@code parent_process()}). Its {@code isAlive()} and {@code join()} watch the parent's OS
+   * process; its name and pid are the parent's.
+   */
+  public static Process parentProcess() {
+    return Process.parentProcess();
+  }
+
+  /**
+   * The children of the current process that are still running (Python's
+   * {@code active_children()}); finished children are reaped as a side effect.
+   */
+  public static List<Process> activeChildren() {
+    return Process.activeChildren();
+  }
+
+  /**
+   * The number of CPUs this JVM may use (Python's {@code cpu_count()}, which counts every CPU of
+   * the machine; this counts those the JVM is allowed, like Python 3.13's
+   * {@code process_cpu_count()}).
+   */
+  public static int cpuCount() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** The default context, which follows {@link #setStartMethod} (Python's {@code get_context()}). */
+  public static Context getContext() {
+    return DEFAULT;
+  }
+
+  /**
+   * The context of a start method (Python's {@code get_context(method)}).
+   *
+   * @param method {@code "spawn"}, {@code "warm"} or {@code "thread"}
+   * @throws IllegalArgumentException for any other name
+   */
+  public static Context getContext(String method) {
+    if (method == null) {
+      return DEFAULT;
+    }
+    return new StartContext(StartMethods.check(method));
+  }
+
+  /**
+   * Sets the default start method, once (Python's {@code set_start_method(method)}).
+   *
+   * @throws IllegalStateException when it was already set, or fixed by {@link #getStartMethod()}
+   *     or by starting a process; use {@link #setStartMethod(String, boolean)} with
+   *     {@code force} to change it anyway
+   */
+  public static void setStartMethod(String method) {
+    setStartMethod(method, false);
+  }
+
+  /**
+   * Sets the default start method (Python's {@code set_start_method(method, force)}); with
+   * {@code force} it may be changed again, and null resets it to unset.
+   */
+  public static synchronized void setStartMethod(String method, boolean force) {
+    if (startMethod != null && !force) {
+      throw new IllegalStateException("context has already been set (start method '" + startMethod
+          + "'); call setStartMethod(method, true) to change it, or use getContext(method)");
+    }
+    startMethod = method == null ? null : StartMethods.check(method);
+  }
+
+  /**
+   * The default start method (Python's {@code get_start_method()}). Like Python, asking fixes
+   * it: when none was set it becomes {@code "spawn"}, and a later {@link #setStartMethod(String)}
+   * without {@code force} fails.
+   */
+  public static synchronized String getStartMethod() {
+    if (startMethod == null) {
+      startMethod = StartMethods.SPAWN;
+    }
+    return startMethod;
+  }
+
+  /** The start methods, the default first: {@code [spawn, warm, thread]}. */
+  public static List<String> getAllStartMethods() {
+    return StartMethods.ALL;
+  }
+
+  /**
+   * The {@code java} launcher that child JVMs run (Python's {@code set_executable}); by default
+   * {@code java.home/bin/java} of this JVM.
+   *
+   * @throws IllegalArgumentException when the path is not an executable file
+   */
+  public static void setExecutable(Path java) {
+    ChildJvm.setExecutable(java);
+  }
+
+  /**
+   * JVM options for every child started from now on, placed after the library's defaults
+   * ({@code -XX:+UseSerialGC -XX:-UsePerfData}) so they can override them; for example
+   * {@code List.of("-Xmx2g", "-XX:+UseG1GC")}. An addition to Python, where children share the
+   * interpreter's settings.
+   */
+  public static void setJvmOptions(List<String> options) {
+    ChildJvm.setJvmOptions(options);
+  }
+
+  /**
+   * How many pre-booted spare JVMs the {@code warm} start method keeps idle (default 2, or the
+   * system property {@code mp4j.warm.spares}); 0 makes warm starts cold. An addition to Python.
+   */
+  public static void setWarmSpares(int spares) {
+    SparePool.get().setSpares(spares);
+  }
+
+  /**
+   * Does nothing: Python's {@code freeze_support()} prepares frozen Windows executables; a JVM
+   * child always has the class path it needs. Kept so that ported code compiles.
+   */
+  public static void freezeSupport() {}
+
+  /**
+   * The library's logger (Python's {@code get_logger()}): {@code java.util.logging} logger
+   * {@code multiprocessing4j}, with no handler by default and not propagating to the root logger.
+   */
+  public static Logger getLogger() {
+    return Log.logger();
+  }
+
+  /**
+   * Logs to stderr with Python's format {@code [LEVEL/ProcessName] message} (Python's
+   * {@code log_to_stderr()}), keeping the logger's level. Children started afterwards log the same way.
+   */
+  public static Logger logToStderr() {
+    return Log.toStderr(null);
+  }
+
+  /** Logs to stderr as {@link #logToStderr()} and sets the level, which children inherit. */
+  public static Logger logToStderr(Level level) {
+    return Log.toStderr(level);
+  }
+}

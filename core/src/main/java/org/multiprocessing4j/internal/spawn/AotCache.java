@@ -1,0 +1,153 @@
+package org.multiprocessing4j.internal.spawn;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JDK 25 AOT cache of child JVMs (JEP 483/514): classes of the child's start path loaded and
+ * linked ahead of time, which takes roughly a third off a child's boot (notes/warm-start.md).
+ *
+ * <p>The cache is keyed by everything that makes it valid: the {@code java} launcher, the JDK
+ * version, the child's options, and each class path jar's path, size and modification time. It
+ * lives in {@code ~/.cache/multiprocessing4j/aot/<key>.aot}. When it is missing, the first child
+ * start launches a trainer in the background ({@link ChildMain} in "train" mode) and goes on
+ * without the cache; later starts find it. The trainer records a configuration while running the
+ * child start path, assembles the cache into a temporary file, and renames it into place, so a
+ * half-written cache is never used. A stale or unreadable cache never breaks a start: the JVM
+ * ignores it (its messages about that are switched off).
+ *
+ * <p>Only a class path made of jars can be cached (a JDK restriction); directories on the class
+ * path (as in a Maven test run) or a module path turn the cache off. {@code -Dmp4j.aot=false}
+ * turns it off too.
+ */
+final class AotCache {
+  /** Silences the JVM's warnings about a stale or unusable cache: a cache miss is not an error. */
+  static final List<String> QUIET = List.of("-Xlog:aot=off", "-Xlog:cds=off");
+  private static final String ENABLED_PROPERTY = "mp4j.aot";
+  private static volatile boolean trainingStarted;
+
+  private AotCache() {}
+
+  /** The options that make a child use the cache, or none (and training started) when it is missing. */
+  static List<String> options() {
+    if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))
+        || AotCache.class.getModule().isNamed()) {
+      return List.of();
+    }
+    Path cache = cacheFile();
+    if (cache == null) {
+      return List.of();
+    }
+    if (Files.isRegularFile(cache)) {
+      var opts = new ArrayList<String>();
+      opts.add("-XX:AOTCache=" + cache);
+      opts.addAll(QUIET);
+      return opts;
+    }
+    startTraining(cache);
+    return List.of();
+  }
+
+  /** The cache file for the current class path and options, or null when it cannot be cached. */
+  static Path cacheFile() {
+    String cp = System.getProperty("java.class.path", "");
+    if (cp.isEmpty()) {
+      return null;
+    }
+    try {
+      var digest = MessageDigest.getInstance("SHA-256");
+      digest.update((ChildJvm.executable() + "\n" + Runtime.version() + "\n"
+          + ChildJvm.jvmOptions() + "\n" + ChildJvm.inheritedOptions() + "\n").getBytes(StandardCharsets.UTF_8));
+      for (String entry : cp.split(File.pathSeparator)) {
+        Path p = Path.of(entry);
+        if (!entry.endsWith(".jar") || !Files.isRegularFile(p)) {
+          return null;
+        }
+        digest.update((p.toAbsolutePath() + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis()
+            + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      String key = HexFormat.of().formatHex(digest.digest(), 0, 16);
+      return cacheDir().resolve(key + ".aot");
+    } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Path cacheDir() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("multiprocessing4j").resolve("aot");
+  }
+
+  private static synchronized void startTraining(Path cache) {
+    if (trainingStarted) {
+      return;
+    }
+    trainingStarted = true;
+    try {
+      Files.createDirectories(cache.getParent());
+      var cmd = ChildJvm.command("train", List.of());
+      cmd.add(cache.toString());
+      new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException | RuntimeException e) {
+      // no cache this time; starts work without it
+    }
+  }
+
+  /**
+   * Runs in the trainer JVM: records a configuration by running the child start path in a JVM
+   * with the child's options, assembles the cache, and moves it into place.
+   *
+   * @param childCommand the command line of a child, with the mode argument last but one
+   */
+  static void train(List<String> childCommand, Path cache) throws IOException, InterruptedException {
+    Path conf = Files.createTempFile(cache.getParent(), "train-", ".aotconf");
+    Path tmp = Files.createTempFile(cache.getParent(), "train-", ".aot.tmp");
+    try {
+      int mainAt = childCommand.indexOf(ChildJvm.MAIN_CLASS);
+      var record = new ArrayList<>(childCommand.subList(0, mainAt));
+      record.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
+      record.addAll(QUIET);
+      record.addAll(List.of(ChildJvm.MAIN_CLASS, "-", "exercise"));
+      if (!run(record)) {
+        return;
+      }
+      var create = new ArrayList<>(childCommand.subList(0, mainAt));
+      create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + tmp));
+      create.addAll(QUIET);
+      if (run(create)) {
+        Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(conf);
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static boolean run(List<String> cmd) throws IOException, InterruptedException {
+    var p = new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return false;
+    }
+    return p.exitValue() == 0;
+  }
+}

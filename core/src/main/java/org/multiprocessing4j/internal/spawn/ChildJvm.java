@@ -1,0 +1,163 @@
+package org.multiprocessing4j.internal.spawn;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.multiprocessing4j.ProcessException;
+
+/**
+ * How a child JVM is launched (DESIGN.md §2): which {@code java}, with which options, class path
+ * or module path, and main class {@link ChildMain}.
+ *
+ * <p>The child gets the parent's class path (or module path), the parent's system properties
+ * given on its command line, its assertion switches and module options, this library's defaults
+ * for a small, fast-booting JVM, then the options set with {@code setJvmOptions}. Never debugger
+ * or profiler agents, never the parent's own AOT cache options. The {@code JAVA_TOOL_OPTIONS}
+ * family is removed from the child's environment: it would print "Picked up ..." on every start
+ * and may carry agents; what it held that a child needs is already in the parent's arguments.
+ */
+public final class ChildJvm {
+  /** Main class of every child JVM. */
+  static final String MAIN_CLASS = ChildMain.class.getName();
+  private static final String MODULE = "org.multiprocessing4j";
+  /** Environment variables the JVM launcher reads options from. */
+  private static final List<String> JVM_OPTION_VARIABLES =
+      List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+  /**
+   * Defaults for a child: the serial collector boots fastest and keeps an idle child smallest
+   * (notes/warm-start.md); no perf-data file in /tmp.
+   */
+  private static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData");
+
+  private static volatile Path executable;
+  private static volatile List<String> userOptions = List.of();
+  private static volatile List<String> inherited;
+
+  private ChildJvm() {}
+
+  /** Python's {@code set_executable}: the {@code java} launcher children run with. */
+  public static void setExecutable(Path java) {
+    if (java == null || !Files.isExecutable(java)) {
+      throw new IllegalArgumentException("setExecutable(" + java + "): not an executable file;"
+          + " give the path of a JDK 25+ bin/java");
+    }
+    executable = java;
+  }
+
+  /** The {@code java} launcher children run with. */
+  public static Path executable() {
+    Path p = executable;
+    return p != null ? p : Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
+  /** JVM options added to every child's command line after the library's own. */
+  public static void setJvmOptions(List<String> options) {
+    for (String o : options) {
+      if (o == null || o.isBlank()) {
+        throw new IllegalArgumentException("setJvmOptions: an option is null or blank in " + options);
+      }
+    }
+    userOptions = List.copyOf(options);
+  }
+
+  /** The options set with {@link #setJvmOptions}. */
+  public static List<String> jvmOptions() {
+    return userOptions;
+  }
+
+  /** The full command line of a child JVM in the given mode, without AOT options. */
+  static List<String> command(String mode, List<String> aotOptions) {
+    var cmd = new ArrayList<String>();
+    cmd.add(executable().toString());
+    List<String> user = userOptions;
+    boolean userChoosesGc = user.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"));
+    for (String o : DEFAULT_OPTIONS) {
+      if (!(userChoosesGc && o.endsWith("GC"))) {
+        cmd.add(o);
+      }
+    }
+    cmd.addAll(aotOptions);
+    cmd.addAll(inheritedOptions());
+    cmd.addAll(user);
+    boolean modular = ChildJvm.class.getModule().isNamed();
+    if (modular) {
+      cmd.add("--enable-native-access=" + MODULE);
+      cmd.add("--module-path");
+      cmd.add(System.getProperty("jdk.module.path", ""));
+      cmd.add("--add-modules");
+      cmd.add("ALL-MODULE-PATH");
+    } else {
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+    }
+    String cp = System.getProperty("java.class.path", "");
+    if (!cp.isEmpty()) {
+      cmd.add("-cp");
+      cmd.add(cp);
+    }
+    if (modular) {
+      cmd.add("-m");
+      cmd.add(MODULE + "/" + MAIN_CLASS);
+    } else {
+      cmd.add(MAIN_CLASS);
+    }
+    cmd.add(ControlServer.get().path().toString());
+    cmd.add(mode);
+    return cmd;
+  }
+
+  /** Starts a child JVM: stdin a pipe (the control channel), stdout and stderr inherited. */
+  static java.lang.Process start(List<String> command) {
+    var pb = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.PIPE)
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    JVM_OPTION_VARIABLES.forEach(pb.environment()::remove);
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new ProcessException("cannot start a child JVM with " + command.getFirst() + ": " + e.getMessage()
+          + "; check the path given to setExecutable (or java.home)", e);
+    }
+  }
+
+  /** The parent's own options that children get too (computed once). */
+  static List<String> inheritedOptions() {
+    List<String> l = inherited;
+    if (l == null) {
+      l = inherited = filterInherited(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+    return l;
+  }
+
+  /** Keeps system properties, assertion switches and module options; drops agents and AOT options. */
+  static List<String> filterInherited(List<String> args) {
+    var kept = new ArrayList<String>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("-D") && !a.startsWith("-Djava.class.path=") && !a.startsWith("-Djdk.module.path=")
+          && !a.startsWith("-Djava.home=")) {
+        kept.add(a);
+      } else if (a.equals("-ea") || a.equals("-da") || a.equals("-esa") || a.equals("-dsa")
+          || a.startsWith("-ea:") || a.startsWith("-da:")
+          || a.startsWith("-enableassertions") || a.startsWith("-disableassertions")
+          || a.equals("-enablesystemassertions") || a.equals("-disablesystemassertions")) {
+        kept.add(a);
+      } else if (a.equals("--enable-preview")) {
+        kept.add(a);
+      } else if (a.startsWith("--add-opens=") || a.startsWith("--add-exports=")
+          || a.startsWith("--add-reads=")) {
+        kept.add(a);
+      } else if ((a.equals("--add-opens") || a.equals("--add-exports") || a.equals("--add-reads"))
+          && i + 1 < args.size()) {
+        kept.add(a);
+        kept.add(args.get(++i));
+      }
+      // everything else stays behind: agents (-agentlib, -javaagent, -Xrunjdwp), -XX:AOT*,
+      // flight recordings, memory sizes and GC choices tuned for the parent
+    }
+    return List.copyOf(kept);
+  }
+}

@@ -1,0 +1,168 @@
+package org.multiprocessing4j.internal.spawn;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.multiprocessing4j.Process;
+import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.pickle.Codec;
+
+/**
+ * The main class of every child JVM (DESIGN.md §2): Python's {@code spawn_main}.
+ *
+ * <p>Arguments: the parent's control socket path and a mode. {@code spawn}: read the launch
+ * frame from stdin and run the process. {@code spare}: pre-warm, report READY, then do the same
+ * (the {@code warm} start method). {@code train}: build the AOT cache ({@link AotCache}).
+ * {@code exercise}: run the start path once on a dummy process and exit (the AOT training run).
+ *
+ * <p>After the launch frame, stdin is only watched for EOF: EOF means the parent is gone, however
+ * it died, and the child halts at once. User code sees an empty {@code System.in}.
+ */
+public final class ChildMain {
+  /** Exit status of a child whose parent died: it is never reported to anyone. */
+  private static final int PARENT_GONE = 1;
+  private static final String RUNTIME_EXIT_LOGGER = "java.lang.Runtime";
+
+  private static volatile boolean reportExits = true;
+  private static volatile boolean signalled;
+
+  private ChildMain() {}
+
+  /** Entry point; see the class comment for the arguments. */
+  public static void main(String[] args) throws Exception {
+    String mode = args[1];
+    if (mode.equals("train")) {
+      AotCache.train(ChildJvm.command("spare", List.of()), Path.of(args[2]));
+      return;
+    }
+    if (mode.equals("exercise")) {
+      prewarm();
+      return;
+    }
+    InputStream stdin = new FileInputStream(FileDescriptor.in);
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    var in = new DataInputStream(new BufferedInputStream(stdin));
+    ControlClient control = ControlClient.connect(args[0]);
+    if (mode.equals("spare")) {
+      prewarm();
+      if (control != null) {
+        control.send(ControlMessage.READY, 0);
+      }
+    }
+    LaunchSpec spec = readLaunch(in);
+    Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in));
+    interceptExit(control);
+    Process p = (Process) Codec.decode(spec.payload());
+    ProcessAccess access = ProcessAccess.get();
+    access.becomeCurrent(p, spec);
+    int code = access.bootstrap(p);
+    reportExits = false;
+    if (control != null) {
+      control.send(ControlMessage.DONE, code);
+    }
+    System.exit(code);
+  }
+
+  /** Reads frames until the launch frame; hints are decoded (not run) to warm their classes up. */
+  private static LaunchSpec readLaunch(DataInputStream in) throws IOException {
+    try {
+      while (true) {
+        byte frame = in.readByte();
+        if (frame == LaunchSpec.FRAME_LAUNCH) {
+          return LaunchSpec.readFrom(in);
+        }
+        byte[] hint = in.readNBytes(in.readInt());
+        try {
+          Codec.decode(hint);
+        } catch (RuntimeException e) {
+          // a hint is only a hint
+        }
+      }
+    } catch (EOFException e) {
+      Runtime.getRuntime().halt(PARENT_GONE); // the parent went away before giving us work
+      throw e;
+    }
+  }
+
+  private static void watchParent(InputStream in) {
+    try {
+      while (in.read() >= 0) {
+        // nothing else is sent after the launch frame; keep draining until EOF
+      }
+    } catch (IOException e) {
+      // same as EOF
+    }
+    Runtime.getRuntime().halt(PARENT_GONE);
+  }
+
+  /**
+   * Loads and links the path that receives and runs a process, so that a spare's first real
+   * start is fast: decode and run a serializable lambda, as a launch would.
+   */
+  private static void prewarm() {
+    SerializableRunnable warm = () -> Arrays.fill(new byte[1], (byte) 1);
+    for (int i = 0; i < 3; i++) {
+      ((Runnable) Codec.decode(Codec.encode(warm, "the warm-up lambda"))).run();
+    }
+    ProcessAccess.get();
+  }
+
+  /**
+   * Learns the status of a {@code System.exit(n)} called by user code, through the JDK's
+   * {@code Runtime.exit} logger (JDK 21+), and tells the parent: only then can the parent tell
+   * {@code System.exit(143)} from death by SIGTERM (both are status 143 at the OS level). An exit
+   * started by a signal (the JDK's {@code Terminator}) only sets {@link #signalled}.
+   */
+  private static void interceptExit(ControlClient control) {
+    Logger logger = Logger.getLogger(RUNTIME_EXIT_LOGGER);
+    logger.setUseParentHandlers(false);
+    logger.setLevel(Level.FINE);
+    logger.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        Throwable where = r.getThrown();
+        if (where == null || !reportExits) {
+          return;
+        }
+        for (StackTraceElement e : where.getStackTrace()) {
+          if (e.getClassName().startsWith("java.lang.Terminator")) {
+            signalled = true;
+            return;
+          }
+        }
+        String m = where.getMessage(); // "Runtime.exit(N)"
+        int open = m == null ? -1 : m.indexOf('(');
+        if (open >= 0 && control != null) {
+          try {
+            control.send(ControlMessage.EXIT, Integer.parseInt(m.substring(open + 1, m.length() - 1)));
+          } catch (NumberFormatException e) {
+            // a message format we do not know: the parent falls back to the OS status
+          }
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+  }
+
+  /** True when this JVM is exiting because of a signal (then children are not waited for). */
+  public static boolean exitingOnSignal() {
+    return signalled;
+  }
+}

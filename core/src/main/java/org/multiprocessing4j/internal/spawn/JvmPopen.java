@@ -1,0 +1,138 @@
+package org.multiprocessing4j.internal.spawn;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.multiprocessing4j.ProcessException;
+
+/**
+ * A child JVM running a {@code Process}: Python's {@code popen_spawn_posix.Popen}.
+ *
+ * <p>Overview of implementation: the exit code is known either from the child's DONE message,
+ * sent right before it halts (so {@code join} need not wait the 4–16 ms the OS exit takes), or
+ * from the OS exit status. The JDK reports death by signal N as status 128+N; we report -N, as
+ * Python does, unless the child said through an EXIT message that user code called
+ * {@code System.exit(128+N)} itself. The EXIT message travels on the control socket, so at OS
+ * exit we wait (briefly) for that socket's EOF before reading the status.
+ */
+final class JvmPopen implements Popen {
+  /** Exit statuses above this are 128 + signal number (POSIX shells' convention, and the JDK's). */
+  private static final int SIGNAL_BASE = 128;
+  /** Linux has signals 1..64. */
+  private static final int MAX_SIGNAL = 64;
+  /** How long to wait for a dead child's control socket to close before trusting the status alone. */
+  private static final long LINK_EOF_WAIT_MS = 1000;
+  private static final Executor VIRTUAL = r -> Thread.ofVirtual().name("mp4j-reaper").start(r);
+
+  private final java.lang.Process process;
+  private final ControlServer.ChildLink link;
+  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+  JvmPopen(java.lang.Process process, ControlServer.ChildLink link) {
+    this.process = process;
+    this.link = link;
+    link.done.thenAccept(exit::complete);
+    process.onExit().thenAcceptAsync(p -> {
+      if (link.isConnected()) {
+        try {
+          link.closed.get(LINK_EOF_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+          // decide from the status alone
+        }
+      }
+      exit.complete(exitCode(p.exitValue(), link.exitRequested()));
+      ControlServer.get().forget(p.pid());
+    }, VIRTUAL);
+  }
+
+  /** Writes the launch frame to the child's stdin, which makes it run the process. */
+  static void launch(java.lang.Process child, LaunchSpec spec) {
+    try {
+      var out = new DataOutputStream(child.getOutputStream());
+      out.writeByte(LaunchSpec.FRAME_LAUNCH);
+      spec.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      child.destroyForcibly();
+      throw new ProcessException("cannot hand the process to child JVM " + child.pid()
+          + " (it died while booting?): " + e.getMessage(), e);
+    }
+  }
+
+  /** Python's exit code from an OS status and the child's EXIT message, if any. */
+  static int exitCode(int status, Integer exitRequested) {
+    if (exitRequested != null) {
+      return exitRequested;
+    }
+    if (status > SIGNAL_BASE && status <= SIGNAL_BASE + MAX_SIGNAL) {
+      return -(status - SIGNAL_BASE);
+    }
+    return status;
+  }
+
+  @Override
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public Integer poll() {
+    return exit.getNow(null);
+  }
+
+  @Override
+  public boolean await(Duration timeout) throws InterruptedException {
+    try {
+      if (timeout == null) {
+        exit.get();
+      } else {
+        exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("exit future failed", e.getCause());
+    }
+  }
+
+  @Override
+  public void terminate() {
+    if (!exit.isDone()) {
+      // through the handle: java.lang.Process.destroy() would also close the child's stdin,
+      // which the child takes for its parent's death and halts before the signal is handled
+      process.toHandle().destroy(); // SIGTERM
+    }
+  }
+
+  @Override
+  public void kill() {
+    if (!exit.isDone()) {
+      process.toHandle().destroyForcibly(); // SIGKILL
+    }
+  }
+
+  @Override
+  public CompletableFuture<Integer> onExit() {
+    return exit.copy();
+  }
+
+  @Override
+  public void close() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // the child is gone; nothing to release
+    }
+  }
+
+  /** The OS process, for the pool of spares and for tests. */
+  java.lang.Process process() {
+    return process;
+  }
+}

@@ -1,0 +1,40 @@
+package org.multiprocessing4j.internal.spawn;
+
+import org.multiprocessing4j.Process;
+
+/**
+ * The child JVM's way into {@link Process} internals that are not public API (the pattern of the
+ * JDK's {@code SharedSecrets}): becoming the current process and running Python's
+ * {@code _bootstrap}. {@code Process} registers the implementation in its static initializer.
+ */
+public abstract class ProcessAccess {
+  private static volatile ProcessAccess instance;
+
+  /** Called once, by {@link Process}'s static initializer. */
+  public static void register(ProcessAccess access) {
+    instance = access;
+  }
+
+  static ProcessAccess get() {
+    ProcessAccess a = instance;
+    if (a == null) {
+      try {
+        Class.forName(Process.class.getName(), true, Process.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(e);
+      }
+      a = instance;
+    }
+    return a;
+  }
+
+  /** Makes {@code p} this JVM's current process, with what the parent told about it. */
+  public abstract void becomeCurrent(Process p, LaunchSpec spec);
+
+  /**
+   * Python's {@code BaseProcess._bootstrap}: runs the target, prints an uncaught exception as
+   * {@code Process <name>:} and its stack trace, waits for non-daemon threads, runs the exit
+   * actions, and returns the exit code (0, or 1 after an exception).
+   */
+  public abstract int bootstrap(Process p);
+}

@@ -1,0 +1,168 @@
+package org.multiprocessing4j.internal.spawn;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import org.multiprocessing4j.ProcessException;
+
+/**
+ * The {@code warm} start method's idle child JVMs (DESIGN.md §2, notes/warm-start.md).
+ *
+ * <p>A spare is a child JVM started in "spare" mode: it boots, pre-warms the path that receives
+ * and runs a process, reports READY on the control socket, and waits on its stdin. {@link #take}
+ * hands the next process to a ready spare (or to the spare that is closest to ready), so a start
+ * costs a pipe write instead of a JVM boot, and starts a replacement in the background.
+ *
+ * <p>Spares die with their parent: their stdin reaches EOF however the parent dies, and at normal
+ * exit they are killed. The last payload a spare ran is sent to each new spare as a hint, which
+ * it deserializes (without running it) so the next start of the same target finds its classes
+ * loaded and its lambda linked.
+ */
+public final class SparePool {
+  /** Default number of idle spares; back-to-back starts need more than one (notes/warm-start.md). */
+  public static final int DEFAULT_SPARES = 2;
+  private static final SparePool INSTANCE = new SparePool();
+
+  private final ArrayDeque<Spare> idle = new ArrayDeque<>();
+  private int target = Integer.getInteger("mp4j.warm.spares", DEFAULT_SPARES);
+  private List<String> command;
+  private byte[] hint;
+  private boolean hookAdded;
+
+  private record Spare(java.lang.Process process, ControlServer.ChildLink link) {}
+
+  private SparePool() {}
+
+  /** The JVM's pool of spares. */
+  public static SparePool get() {
+    return INSTANCE;
+  }
+
+  /** Sets how many idle spares to keep (0 turns warm starts into cold ones); applies from now. */
+  public synchronized void setSpares(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("the number of warm spares must be >= 0, not " + n);
+    }
+    target = n;
+    while (idle.size() > n) {
+      kill(idle.pollLast());
+    }
+  }
+
+  /** How many idle spares the pool keeps. */
+  public synchronized int spares() {
+    return target;
+  }
+
+  /** Pids of the spares now idle (booting or ready). */
+  public synchronized List<Long> idlePids() {
+    return idle.stream().map(s -> s.process.pid()).toList();
+  }
+
+  /** Kills every idle spare; the pool boots new ones on the next warm start. */
+  public synchronized void shutdown() {
+    while (!idle.isEmpty()) {
+      kill(idle.poll());
+    }
+  }
+
+  /** Starts the spares now, so that the first warm start finds one ready. */
+  public synchronized void prestart() {
+    refill(currentCommand());
+  }
+
+  /** Runs {@code spec} in a spare JVM and returns its handle; starts a replacement spare. */
+  JvmPopen take(LaunchSpec spec) {
+    Spare spare;
+    synchronized (this) {
+      List<String> cmd = currentCommand();
+      spare = pollBest();
+      hint = spec.payload();
+      refill(cmd);
+    }
+    if (spare == null) {
+      spare = boot(currentCommand(), null);
+    }
+    try {
+      spare.link.ready.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill(spare);
+      throw new org.multiprocessing4j.ProcessInterruptedException("interrupted while waiting for a warm JVM", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+    var popen = new JvmPopen(spare.process, spare.link);
+    JvmPopen.launch(spare.process, spec);
+    return popen;
+  }
+
+  private List<String> currentCommand() {
+    List<String> cmd = ChildJvm.command("spare", AotCache.options());
+    if (!cmd.equals(command)) {
+      shutdown(); // options changed: spares booted with the old ones would run the wrong JVM
+      command = cmd;
+    }
+    return cmd;
+  }
+
+  /** A ready spare if there is one, else the oldest still booting, else null. */
+  private Spare pollBest() {
+    for (var it = idle.iterator(); it.hasNext(); ) {
+      Spare s = it.next();
+      if (!s.process.isAlive()) {
+        it.remove();
+      } else if (s.link.ready.isDone()) {
+        it.remove();
+        return s;
+      }
+    }
+    return idle.poll();
+  }
+
+  private void refill(List<String> cmd) {
+    if (!hookAdded) {
+      hookAdded = true;
+      ExitHooks.addLast(this::shutdown);
+    }
+    while (idle.size() < target) {
+      idle.add(boot(cmd, hint));
+    }
+  }
+
+  private static Spare boot(List<String> cmd, byte[] hint) {
+    java.lang.Process p = ChildJvm.start(cmd);
+    var link = ControlServer.get().link(p.pid());
+    p.onExit().thenRun(() -> {
+      link.ready.completeExceptionally(new ProcessException("a warm spare JVM (pid " + p.pid()
+          + ") exited while booting with status " + p.exitValue()
+          + "; run with spawn to see its error output"));
+    });
+    if (hint != null) {
+      try {
+        var out = new DataOutputStream(p.getOutputStream());
+        out.writeByte(LaunchSpec.FRAME_HINT);
+        out.writeInt(hint.length);
+        out.write(hint);
+        out.flush();
+      } catch (IOException e) {
+        // the spare died while booting; take() notices
+      }
+    }
+    return new Spare(p, link);
+  }
+
+  private static void kill(Spare s) {
+    if (s != null) {
+      s.process.destroyForcibly();
+    }
+  }
+
+  /** For tests: the spares now idle. */
+  synchronized List<java.lang.Process> idleProcesses() {
+    return new ArrayList<>(idle.stream().map(Spare::process).toList());
+  }
+}

@@ -1,0 +1,42 @@
+package org.multiprocessing4j.internal.spawn;
+
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/** The start methods and how each one starts a process (Python's {@code popen_*} modules). */
+public final class StartMethods {
+  /** A fresh child JVM per process (Python's {@code spawn}). */
+  public static final String SPAWN = "spawn";
+  /** A pre-booted spare JVM takes the process ({@link SparePool}); the counterpart of {@code forkserver}. */
+  public static final String WARM = "warm";
+  /** A thread of this JVM (Python's {@code multiprocessing.dummy}). */
+  public static final String THREAD = "thread";
+  /** Every start method, the default first. */
+  public static final List<String> ALL = List.of(SPAWN, WARM, THREAD);
+
+  private StartMethods() {}
+
+  /** Checks a start method name, with a message listing the valid ones. */
+  public static String check(String method) {
+    if (!ALL.contains(method)) {
+      throw new IllegalArgumentException("cannot find context for '" + method + "': the start methods are " + ALL);
+    }
+    return method;
+  }
+
+  /** Starts a child JVM running the process in {@code spec}, fresh or warm. */
+  public static Popen startJvm(String method, LaunchSpec spec) {
+    if (method.equals(WARM)) {
+      return SparePool.get().take(spec);
+    }
+    java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options()));
+    var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
+    JvmPopen.launch(child, spec);
+    return popen;
+  }
+
+  /** Starts a thread that runs {@code body} and finishes with its exit code. */
+  public static Popen startThread(String name, boolean daemon, IntSupplier body) {
+    return new ThreadPopen(name, daemon, body);
+  }
+}

@@ -1,0 +1,179 @@
+package org.multiprocessing4j.internal.util;
+
+import java.io.PrintStream;
+import java.io.Serial;
+import java.util.function.Supplier;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The library's logger, Python's {@code multiprocessing.util} logging: logger name
+ * {@value #NAME}, no handler by default, not propagating to the root logger, and a stderr handler
+ * with Python's format {@code [LEVEL/ProcessName] message} added by {@link #toStderr(Level)}.
+ */
+public final class Log {
+  /** The logger's name (Python's {@code multiprocessing.util.LOGGER_NAME} is "multiprocessing"). */
+  public static final String NAME = "multiprocessing4j";
+
+  /** Python's SUBDEBUG (5, below DEBUG): between {@link Level#FINER} (400) and {@link Level#FINE} (500). */
+  public static final Level SUBDEBUG = new PyLevel("SUBDEBUG", 450);
+  /** Python's SUBWARNING (25, above INFO): between {@link Level#INFO} (800) and {@link Level#WARNING} (900). */
+  public static final Level SUBWARNING = new PyLevel("SUBWARNING", 850);
+
+  private static final Logger LOGGER = Logger.getLogger(NAME);
+  private static volatile Handler stderrHandler;
+  private static volatile Supplier<String> processName = () -> "MainProcess";
+
+  static {
+    LOGGER.setUseParentHandlers(false);
+  }
+
+  private Log() {}
+
+  /** The library's logger (Python's {@code get_logger()}). */
+  public static Logger logger() {
+    return LOGGER;
+  }
+
+  /** Sets where the formatter finds the current process's name (set once by the Process class). */
+  public static void processNameFrom(Supplier<String> name) {
+    processName = name;
+  }
+
+  /**
+   * Python's {@code log_to_stderr(level)}: adds (once) a handler writing to {@link System#err}
+   * with the format {@code [LEVEL/ProcessName] message}; sets the level when it is not null.
+   */
+  public static Logger toStderr(Level level) {
+    synchronized (Log.class) {
+      if (stderrHandler == null) {
+        var handler = new StderrHandler();
+        handler.setLevel(Level.ALL);
+        LOGGER.addHandler(handler);
+        stderrHandler = handler;
+      }
+    }
+    if (level != null) {
+      LOGGER.setLevel(level);
+    }
+    return LOGGER;
+  }
+
+  /** Whether {@link #toStderr} was called: children inherit it, as in Python's preparation data. */
+  public static boolean logsToStderr() {
+    return stderrHandler != null;
+  }
+
+  /** The level set on the logger, or null when it inherits (Python's NOTSET). */
+  public static Level level() {
+    return LOGGER.getLevel();
+  }
+
+  /** Logs at Python's DEBUG ({@link Level#FINE}). */
+  public static void debug(String message) {
+    LOGGER.log(Level.FINE, message);
+  }
+
+  /** Logs at Python's SUBDEBUG. */
+  public static void subdebug(String message) {
+    LOGGER.log(SUBDEBUG, message);
+  }
+
+  /** Logs at INFO. */
+  public static void info(String message) {
+    LOGGER.log(Level.INFO, message);
+  }
+
+  /** Logs at Python's SUBWARNING. */
+  public static void subwarning(String message) {
+    LOGGER.log(SUBWARNING, message);
+  }
+
+  /** Parses a level name written by {@link Level#getName()}, including ours. */
+  public static Level parseLevel(String name) {
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    if (name.equals(SUBDEBUG.getName())) {
+      return SUBDEBUG;
+    }
+    if (name.equals(SUBWARNING.getName())) {
+      return SUBWARNING;
+    }
+    return Level.parse(name);
+  }
+
+  /** Python's name for a JUL level: FINE is DEBUG, SEVERE is ERROR. */
+  static String pythonName(Level level) {
+    int v = level.intValue();
+    if (level == SUBDEBUG || level == SUBWARNING) {
+      return level.getName();
+    }
+    if (v >= Level.SEVERE.intValue()) {
+      return "ERROR";
+    }
+    if (v >= Level.WARNING.intValue()) {
+      return "WARNING";
+    }
+    if (v >= Level.INFO.intValue()) {
+      return "INFO";
+    }
+    if (v >= Level.FINE.intValue()) {
+      return "DEBUG";
+    }
+    return level.getName();
+  }
+
+  /** Python's level objects, placed between JUL's. */
+  private static final class PyLevel extends Level {
+    @Serial private static final long serialVersionUID = 1L;
+
+    PyLevel(String name, int value) {
+      super(name, value);
+    }
+  }
+
+  /** Writes to whatever {@link System#err} is now, in Python's format. */
+  private static final class StderrHandler extends Handler {
+    StderrHandler() {
+      setFormatter(new Formatter() {
+        @Override
+        public String format(LogRecord r) {
+          String message = formatMessage(r);
+          var line = new StringBuilder()
+              .append('[').append(pythonName(r.getLevel())).append('/').append(processName.get())
+              .append("] ").append(message).append(System.lineSeparator());
+          if (r.getThrown() != null) {
+            var sw = new java.io.StringWriter();
+            r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
+            line.append(sw);
+          }
+          return line.toString();
+        }
+      });
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (!isLoggable(record)) {
+        return;
+      }
+      PrintStream err = System.err;
+      err.print(getFormatter().format(record));
+      err.flush();
+    }
+
+    @Override
+    public void flush() {
+      System.err.flush();
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
+  }
+}
