@@ -89,7 +89,7 @@ public class Process implements Serializable {
   private final SerializableRunnable target;
   private volatile String name;
   private volatile boolean daemon;
-  private byte[] authkey;
+  private volatile byte[] authkey;
   private final int[] identity;
   private final Long parentPid;
   /** The start method this object was made for (by a Context), or null for the default. */
@@ -119,7 +119,7 @@ public class Process implements Serializable {
     this.identity = append(creator.identity, COUNTER.getAndIncrement());
     this.name = name != null ? name : defaultName(identity);
     this.daemon = false;
-    this.authkey = creator.authkey;
+    this.authkey = creator.authkey();
     this.parentPid = ProcessHandle.current().pid();
     this.startMethod = startMethod;
   }
@@ -181,7 +181,7 @@ public class Process implements Serializable {
         popen = StartMethods.startThread(name, daemon, () -> runInThread(this));
       } else {
         byte[] payload = Codec.encode(this, "the process " + name);
-        var spec = new LaunchSpec(authkey, ProcessHandle.current().pid(), me.name, rootPid,
+        var spec = new LaunchSpec(authkey(), ProcessHandle.current().pid(), me.name, rootPid,
             Log.level() == null ? "" : Log.level().getName(), Log.logsToStderr(), payload);
         popen = StartMethods.startJvm(method, spec);
       }
@@ -291,7 +291,21 @@ public class Process implements Serializable {
 
   /** A copy of the process's authentication key (Python's {@code authkey}); inherited from the parent. */
   public byte[] getAuthkey() {
-    return authkey.clone();
+    return authkey().clone();
+  }
+
+  /** The key itself; the main process draws its key on first use (a child gets its parent's). */
+  private byte[] authkey() {
+    byte[] key = authkey;
+    if (key == null) {
+      synchronized (this) {
+        if (authkey == null) {
+          authkey = newAuthkey();
+        }
+        key = authkey;
+      }
+    }
+    return key;
   }
 
   /** Sets the authentication key; a child started afterwards inherits it. */
@@ -483,7 +497,7 @@ public class Process implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
 
     MainProcess() {
-      super("MainProcess", newAuthkey());
+      super("MainProcess", null);
     }
   }
 
@@ -581,11 +595,22 @@ public class Process implements Serializable {
 
     /** Python's {@code threading._shutdown()} in {@code _bootstrap}: wait for non-daemon threads. */
     private static void joinNonDaemonThreads() {
+      ThreadGroup root = Thread.currentThread().getThreadGroup();
+      while (root.getParent() != null) {
+        root = root.getParent();
+      }
       Thread me = Thread.currentThread();
       while (true) {
-        Thread other = Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t != me && !t.isDaemon() && t.isAlive() && !t.getName().equals("DestroyJavaVM"))
-            .findFirst().orElse(null);
+        // enumerate() lists live platform threads without the safepoint of getAllStackTraces()
+        Thread[] threads = new Thread[root.activeCount() + 8];
+        int n = root.enumerate(threads, true);
+        Thread other = null;
+        for (int i = 0; i < n && other == null; i++) {
+          Thread t = threads[i];
+          if (t != me && !t.isDaemon() && t.isAlive() && !t.getName().equals("DestroyJavaVM")) {
+            other = t;
+          }
+        }
         if (other == null) {
           return;
         }

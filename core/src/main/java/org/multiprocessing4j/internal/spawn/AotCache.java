@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,6 +61,21 @@ final class AotCache {
 
   /** The cache file for the current class path and options, or null when it cannot be cached. */
   static Path cacheFile() {
+    // hashing the class path stats every jar: do it once per set of settings, not per start
+    List<Object> settings = List.of(System.getProperty("java.class.path", ""), ChildJvm.executable(),
+        ChildJvm.jvmOptions());
+    Memo m = memo;
+    if (m == null || !m.settings.equals(settings)) {
+      m = memo = new Memo(settings, Optional.ofNullable(computeCacheFile()));
+    }
+    return m.file.orElse(null);
+  }
+
+  private record Memo(List<Object> settings, Optional<Path> file) {}
+
+  private static volatile Memo memo;
+
+  private static Path computeCacheFile() {
     String cp = System.getProperty("java.class.path", "");
     if (cp.isEmpty()) {
       return null;
@@ -96,8 +112,8 @@ final class AotCache {
     trainingStarted = true;
     try {
       Files.createDirectories(cache.getParent());
-      var cmd = ChildJvm.command("train", List.of());
-      cmd.add(cache.toString());
+      var cmd = new ArrayList<>(ChildJvm.launcher(List.of()));
+      cmd.addAll(List.of("-", "train", cache.toString()));
       new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -112,13 +128,13 @@ final class AotCache {
    * Runs in the trainer JVM: records a configuration by running the child start path in a JVM
    * with the child's options, assembles the cache, and moves it into place.
    *
-   * @param childCommand the command line of a child, with the mode argument last but one
+   * @param childCommand the command line of a child up to its main class
    */
   static void train(List<String> childCommand, Path cache) throws IOException, InterruptedException {
     Path conf = Files.createTempFile(cache.getParent(), "train-", ".aotconf");
     Path tmp = Files.createTempFile(cache.getParent(), "train-", ".aot.tmp");
     try {
-      int mainAt = childCommand.indexOf(ChildJvm.MAIN_CLASS);
+      int mainAt = childCommand.size() - 1; // the main class comes last
       var record = new ArrayList<>(childCommand.subList(0, mainAt));
       record.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
       record.addAll(QUIET);

@@ -68,8 +68,16 @@ public final class ChildJvm {
     return userOptions;
   }
 
-  /** The full command line of a child JVM in the given mode, without AOT options. */
+  /** The full command line of a child JVM in the given mode ({@code spawn}, {@code spare}, {@code train}). */
   static List<String> command(String mode, List<String> aotOptions) {
+    var cmd = new ArrayList<>(launcher(aotOptions));
+    cmd.add(ControlServer.get().path().toString());
+    cmd.add(mode);
+    return cmd;
+  }
+
+  /** The command line up to and including the main class: {@code java}, options, class path. */
+  static List<String> launcher(List<String> aotOptions) {
     var cmd = new ArrayList<String>();
     cmd.add(executable().toString());
     List<String> user = userOptions;
@@ -103,8 +111,6 @@ public final class ChildJvm {
     } else {
       cmd.add(MAIN_CLASS);
     }
-    cmd.add(ControlServer.get().path().toString());
-    cmd.add(mode);
     return cmd;
   }
 

@@ -34,6 +34,8 @@ public final class ChildMain {
   /** Exit status of a child whose parent died: it is never reported to anyone. */
   private static final int PARENT_GONE = 1;
   private static final String RUNTIME_EXIT_LOGGER = "java.lang.Runtime";
+  /** How often a spare decodes a hint: enough for the decoder's hot path to get compiled. */
+  private static final int HINT_DECODES = 200;
 
   private static volatile boolean reportExits = true;
   private static volatile boolean signalled;
@@ -44,7 +46,7 @@ public final class ChildMain {
   public static void main(String[] args) throws Exception {
     String mode = args[1];
     if (mode.equals("train")) {
-      AotCache.train(ChildJvm.command("spare", List.of()), Path.of(args[2]));
+      AotCache.train(ChildJvm.launcher(List.of()), Path.of(args[2]));
       return;
     }
     if (mode.equals("exercise")) {
@@ -55,6 +57,7 @@ public final class ChildMain {
     System.setIn(new ByteArrayInputStream(new byte[0]));
     var in = new DataInputStream(new BufferedInputStream(stdin));
     ControlClient control = ControlClient.connect(args[0]);
+    interceptExit(control);
     if (mode.equals("spare")) {
       prewarm();
       if (control != null) {
@@ -63,7 +66,6 @@ public final class ChildMain {
     }
     LaunchSpec spec = readLaunch(in);
     Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in));
-    interceptExit(control);
     Process p = (Process) Codec.decode(spec.payload());
     ProcessAccess access = ProcessAccess.get();
     access.becomeCurrent(p, spec);
@@ -85,7 +87,9 @@ public final class ChildMain {
         }
         byte[] hint = in.readNBytes(in.readInt());
         try {
-          Codec.decode(hint);
+          for (int i = 0; i < HINT_DECODES && in.available() == 0; i++) {
+            Codec.decode(hint); // loads the target's classes, links its lambda, warms the decoder
+          }
         } catch (RuntimeException e) {
           // a hint is only a hint
         }

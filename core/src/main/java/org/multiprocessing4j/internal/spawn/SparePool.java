@@ -3,10 +3,11 @@ package org.multiprocessing4j.internal.spawn;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.multiprocessing4j.ProcessException;
+import org.multiprocessing4j.ProcessInterruptedException;
 
 /**
  * The {@code warm} start method's idle child JVMs (DESIGN.md §2, notes/warm-start.md).
@@ -31,6 +32,7 @@ public final class SparePool {
   private List<String> command;
   private byte[] hint;
   private boolean hookAdded;
+  private boolean refilling;
 
   private record Spare(java.lang.Process process, ControlServer.ChildLink link) {}
 
@@ -80,20 +82,25 @@ public final class SparePool {
     synchronized (this) {
       List<String> cmd = currentCommand();
       spare = pollBest();
-      hint = spec.payload();
-      refill(cmd);
-    }
-    if (spare == null) {
-      spare = boot(currentCommand(), null);
+      if (spare == null) {
+        spare = boot(cmd, hint);
+      }
+      if (!Arrays.equals(hint, spec.payload())) {
+        // the spares waiting now will most likely run this target next: let them link it
+        hint = spec.payload();
+        idle.forEach(s -> sendHint(s.process, hint));
+      }
+      refillInBackground(cmd);
     }
     try {
       spare.link.ready.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill(spare);
-      throw new org.multiprocessing4j.ProcessInterruptedException("interrupted while waiting for a warm JVM", e);
+      throw new ProcessInterruptedException("interrupted while waiting for a warm JVM to boot", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e);
+      throw e.getCause() instanceof ProcessException pe ? pe
+          : new ProcessException("a warm JVM failed to boot: " + e.getCause(), e.getCause());
     }
     var popen = new JvmPopen(spare.process, spare.link);
     JvmPopen.launch(spare.process, spec);
@@ -123,6 +130,24 @@ public final class SparePool {
     return idle.poll();
   }
 
+  /**
+   * Boots replacement spares on a virtual thread: starting a JVM costs a fork/exec of this
+   * (large) process, which a {@code start()} should not wait for.
+   */
+  private void refillInBackground(List<String> cmd) {
+    if (idle.size() < target && !refilling) {
+      refilling = true;
+      Thread.ofVirtual().name("mp4j-spare-boot").start(() -> {
+        synchronized (this) {
+          refilling = false;
+          if (cmd.equals(command)) {
+            refill(cmd);
+          }
+        }
+      });
+    }
+  }
+
   private void refill(List<String> cmd) {
     if (!hookAdded) {
       hookAdded = true;
@@ -142,27 +167,27 @@ public final class SparePool {
           + "; run with spawn to see its error output"));
     });
     if (hint != null) {
-      try {
-        var out = new DataOutputStream(p.getOutputStream());
-        out.writeByte(LaunchSpec.FRAME_HINT);
-        out.writeInt(hint.length);
-        out.write(hint);
-        out.flush();
-      } catch (IOException e) {
-        // the spare died while booting; take() notices
-      }
+      sendHint(p, hint);
     }
     return new Spare(p, link);
+  }
+
+  /** Sends a hint frame: the payload of a recent start, which the spare decodes without running. */
+  private static void sendHint(java.lang.Process p, byte[] hint) {
+    try {
+      var out = new DataOutputStream(p.getOutputStream());
+      out.writeByte(LaunchSpec.FRAME_HINT);
+      out.writeInt(hint.length);
+      out.write(hint);
+      out.flush();
+    } catch (IOException e) {
+      // the spare died while booting; take() notices
+    }
   }
 
   private static void kill(Spare s) {
     if (s != null) {
       s.process.destroyForcibly();
     }
-  }
-
-  /** For tests: the spares now idle. */
-  synchronized List<java.lang.Process> idleProcesses() {
-    return new ArrayList<>(idle.stream().map(Spare::process).toList());
   }
 }
