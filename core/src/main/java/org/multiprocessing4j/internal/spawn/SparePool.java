@@ -162,6 +162,7 @@ public final class SparePool {
     java.lang.Process p = ChildJvm.start(cmd);
     var link = ControlServer.get().link(p.pid());
     p.onExit().thenRun(() -> {
+      ControlServer.get().forget(p.pid());
       link.ready.completeExceptionally(new ProcessException("a warm spare JVM (pid " + p.pid()
           + ") exited while booting with status " + p.exitValue()
           + "; run with spawn to see its error output"));
