@@ -51,13 +51,14 @@ class LoggingTest {
       assertThat(parent.awaitExit(WAIT)).isZero();
 
       List<String> lines = parent.stderr().lines().toList();
-      // Python's order: the child's _bootstrap, its _exit_function, then the parent
+      // Python's order: the child's _bootstrap, its _exit_function, then the parent and its exit
       assertThat(lines).containsSubsequence(
           "[INFO/Process-1] child process calling self.run()",
           "[INFO/Process-1] info message from the child",
           "[INFO/Process-1] process shutting down",
           "[INFO/Process-1] process exiting with exitcode 0",
-          "[INFO/MainProcess] info message from the parent");
+          "[INFO/MainProcess] info message from the parent",
+          "[INFO/MainProcess] process shutting down");
       assertThat(lines).noneMatch(l -> l.contains("fine message hidden in the child"));
     }
   }
