@@ -47,10 +47,13 @@ class FutexTest {
 
   @Test
   void waitOnceTimesOutAfterItsRelativeTimeout() {
+    long timeout = TimeUnit.MILLISECONDS.toNanos(150);
     long start = System.nanoTime();
-    Futex.WaitResult r = Futex.waitOnce(segment, OFFSET, 0, TimeUnit.MILLISECONDS.toNanos(150));
+    Futex.WaitResult r;
+    do { // futex(2) allows spurious wakes and EINTR: wait again for the rest of the timeout
+      r = Futex.waitOnce(segment, OFFSET, 0, Math.max(1, timeout - (System.nanoTime() - start)));
+    } while (r == Futex.WaitResult.WOKEN || r == Futex.WaitResult.INTERRUPTED);
     long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    // a spurious wake is allowed by futex(2); it is rare enough that a test may count on its absence
     assertThat(r).isEqualTo(Futex.WaitResult.TIMED_OUT);
     assertThat(elapsed).isGreaterThanOrEqualTo(150).isLessThan(10_000);
   }
