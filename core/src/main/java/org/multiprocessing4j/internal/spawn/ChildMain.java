@@ -3,7 +3,6 @@ package org.multiprocessing4j.internal.spawn;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -11,10 +10,12 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.pickle.Codec;
@@ -35,7 +36,7 @@ public final class ChildMain {
   private static final int PARENT_GONE = 1;
   private static final String RUNTIME_EXIT_LOGGER = "java.lang.Runtime";
   /** How often a spare decodes a hint: enough for the decoder's hot path to get compiled. */
-  private static final int HINT_DECODES = 200;
+  private static final int HINT_DECODES = 100;
 
   private static volatile boolean reportExits = true;
   private static volatile boolean signalled;
@@ -56,6 +57,9 @@ public final class ChildMain {
     InputStream stdin = new FileInputStream(FileDescriptor.in);
     System.setIn(new ByteArrayInputStream(new byte[0]));
     var in = new DataInputStream(new BufferedInputStream(stdin));
+    var launched = new CompletableFuture<Void>();
+    // started now, not after the launch: creating a thread costs milliseconds in a young JVM
+    Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
     ControlClient control = ControlClient.connect(args[0]);
     interceptExit(control);
     if (mode.equals("spare")) {
@@ -65,7 +69,7 @@ public final class ChildMain {
       }
     }
     LaunchSpec spec = readLaunch(in);
-    Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in));
+    launched.complete(null);
     Process p = (Process) Codec.decode(spec.payload());
     ProcessAccess access = ProcessAccess.get();
     access.becomeCurrent(p, spec);
@@ -78,29 +82,27 @@ public final class ChildMain {
   }
 
   /** Reads frames until the launch frame; hints are decoded (not run) to warm their classes up. */
-  private static LaunchSpec readLaunch(DataInputStream in) throws IOException {
+  private static LaunchSpec readLaunch(DataInputStream in) {
     try {
       while (true) {
         byte frame = in.readByte();
         if (frame == LaunchSpec.FRAME_LAUNCH) {
           return LaunchSpec.readFrom(in);
         }
-        byte[] hint = in.readNBytes(in.readInt());
-        try {
-          for (int i = 0; i < HINT_DECODES && in.available() == 0; i++) {
-            Codec.decode(hint); // loads the target's classes, links its lambda, warms the decoder
-          }
-        } catch (RuntimeException e) {
-          // a hint is only a hint
-        }
+        warmUpOn(in.readNBytes(in.readInt()), in);
       }
-    } catch (EOFException e) {
+    } catch (IOException e) {
       Runtime.getRuntime().halt(PARENT_GONE); // the parent went away before giving us work
-      throw e;
+      throw new IllegalStateException(e);
     }
   }
 
-  private static void watchParent(InputStream in) {
+  /**
+   * Once the launch frame is read, stdin carries nothing but EOF, which means the parent is
+   * gone, however it died: the JVM halts at once.
+   */
+  private static void watchParent(InputStream in, CompletableFuture<Void> launched) {
+    launched.join();
     try {
       while (in.read() >= 0) {
         // nothing else is sent after the launch frame; keep draining until EOF
@@ -109,6 +111,17 @@ public final class ChildMain {
       // same as EOF
     }
     Runtime.getRuntime().halt(PARENT_GONE);
+  }
+
+  /** Decodes a hint repeatedly, so its classes are loaded, its lambda linked and the decoder compiled. */
+  private static void warmUpOn(byte[] hint, DataInputStream in) throws IOException {
+    try {
+      for (int i = 0; i < HINT_DECODES && in.available() == 0; i++) {
+        Codec.decode(hint);
+      }
+    } catch (RuntimeException e) {
+      // a hint is only a hint
+    }
   }
 
   /**
@@ -121,6 +134,7 @@ public final class ChildMain {
       ((Runnable) Codec.decode(Codec.encode(warm, "the warm-up lambda"))).run();
     }
     ProcessAccess.get();
+    Multiprocessing.activeChildren(); // the exit path's code, run once
   }
 
   /**

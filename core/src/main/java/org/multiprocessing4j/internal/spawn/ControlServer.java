@@ -1,12 +1,13 @@
 package org.multiprocessing4j.internal.spawn;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -25,8 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>Overview of implementation: one server socket per JVM, bound lazily in the temporary
  * directory as {@code mp4j-<pid>-<random>.sock} and deleted at exit (and by the start-up sweep of
- * a later JVM when this one was killed). A virtual thread accepts; each connection gets a virtual
- * thread that reads the child's pid and then its messages into the {@link ChildLink} of that pid.
+ * a later JVM when this one was killed). One daemon thread serves all connections with a
+ * selector, reading each child's pid and then its messages into the {@link ChildLink} of that pid.
  * EOF on a connection means the child's process is gone (the kernel closes the socket), so it
  * also marks the end of the child's messages.
  */
@@ -34,9 +35,12 @@ final class ControlServer {
   private static final String PREFIX = "mp4j-";
   private static final Pattern SOCKET_NAME = Pattern.compile("mp4j-(\\d+)-[0-9a-f]+\\.sock");
   private static volatile ControlServer instance;
+  /** A message: its type byte and a 4-byte value. */
+  private static final int MESSAGE_BYTES = Byte.BYTES + Integer.BYTES;
 
   private final Path path;
   private final ServerSocketChannel server;
+  private final Selector selector;
   private final ConcurrentHashMap<Long, ChildLink> links = new ConcurrentHashMap<>();
 
   private ControlServer() throws IOException {
@@ -47,7 +51,10 @@ final class ControlServer {
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
     ExitHooks.addLast(this::closeQuietly);
-    Thread.ofVirtual().name("mp4j-control-accept").start(this::acceptLoop);
+    server.configureBlocking(false);
+    selector = Selector.open();
+    server.register(selector, SelectionKey.OP_ACCEPT);
+    Thread.ofPlatform().daemon().name("mp4j-control").start(this::serve);
   }
 
   /** The JVM's control server, bound on first use. */
@@ -84,34 +91,67 @@ final class ControlServer {
     links.remove(pid);
   }
 
-  private void acceptLoop() {
-    while (server.isOpen()) {
-      try {
-        SocketChannel channel = server.accept();
-        Thread.ofVirtual().name("mp4j-control-read").start(() -> readLoop(channel));
-      } catch (IOException e) {
-        return; // closed at exit
+  /**
+   * The one thread that serves every child's connection, with a selector: a platform thread
+   * wakes within microseconds of a child's DONE, where a virtual thread parked on a socket read
+   * was seen to take milliseconds (it waits for the poller, then for a carrier).
+   */
+  private void serve() {
+    try (Selector selector = this.selector) {
+      while (server.isOpen()) {
+        selector.select();
+        for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+          SelectionKey key = it.next();
+          it.remove();
+          if (key.isValid() && key.isAcceptable()) {
+            SocketChannel ch = server.accept();
+            if (ch != null) {
+              ch.configureBlocking(false);
+              ch.register(selector, SelectionKey.OP_READ, new Reader());
+            }
+          } else if (key.isValid() && key.isReadable()) {
+            ((Reader) key.attachment()).read(key);
+          }
+        }
       }
+    } catch (IOException | ClosedSelectorException e) {
+      // closed at exit
     }
   }
 
-  private void readLoop(SocketChannel channel) {
-    ChildLink link = null;
-    try (channel; var in = new DataInputStream(Channels.newInputStream(channel))) {
-      link = link(in.readLong());
-      link.connected();
-      while (true) {
-        ControlMessage type = ControlMessage.of(in.readByte());
-        int value = in.readInt();
-        link.receive(type, value);
+  /** Reads one child's connection: its pid (8 bytes), then messages (type byte, 4-byte value). */
+  private final class Reader {
+    private final ByteBuffer buf = ByteBuffer.allocate(256);
+    private ChildLink link;
+
+    void read(SelectionKey key) {
+      var ch = (SocketChannel) key.channel();
+      int n;
+      try {
+        n = ch.read(buf);
+      } catch (IOException e) {
+        n = -1;
       }
-    } catch (EOFException e) {
-      // the child's process is gone, or it closed the channel on its way out
-    } catch (IOException e) {
-      // same as EOF: the channel broke with the child
-    } finally {
-      if (link != null) {
-        link.disconnected();
+      buf.flip();
+      if (link == null && buf.remaining() >= Long.BYTES) {
+        link = link(buf.getLong());
+        link.connected();
+      }
+      while (link != null && buf.remaining() >= MESSAGE_BYTES) {
+        link.receive(ControlMessage.of(buf.get()), buf.getInt());
+      }
+      buf.compact();
+      if (n < 0) {
+        // EOF: the child's process is gone, or it closed the channel on its way out
+        key.cancel();
+        try {
+          ch.close();
+        } catch (IOException e) {
+          // already broken
+        }
+        if (link != null) {
+          link.disconnected();
+        }
       }
     }
   }
@@ -119,6 +159,7 @@ final class ControlServer {
   private void closeQuietly() {
     try {
       server.close();
+      selector.close();
     } catch (IOException e) {
       // exiting anyway
     }

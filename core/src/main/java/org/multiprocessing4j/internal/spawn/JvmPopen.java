@@ -47,6 +47,7 @@ final class JvmPopen implements Popen {
       }
       exit.complete(exitCode(p.exitValue(), link.exitRequested()));
       ControlServer.get().forget(p.pid());
+      closeStdin();
     }, VIRTUAL);
   }
 
@@ -122,17 +123,19 @@ final class JvmPopen implements Popen {
     return exit.copy();
   }
 
+  /**
+   * Nothing to do: the child's stdin pipe is closed when its OS process has ended. Closing it
+   * earlier (the child may have reported DONE and still be running its shutdown hooks) would
+   * make the child halt, taking the closing of the pipe for its parent's death.
+   */
   @Override
-  public void close() {
+  public void close() {}
+
+  private void closeStdin() {
     try {
       process.getOutputStream().close();
     } catch (IOException e) {
-      // the child is gone; nothing to release
+      // the pipe is gone with the child
     }
-  }
-
-  /** The OS process, for the pool of spares and for tests. */
-  java.lang.Process process() {
-    return process;
   }
 }

@@ -26,6 +26,8 @@ public final class SparePool {
   /** Default number of idle spares; back-to-back starts need more than one (notes/warm-start.md). */
   public static final int DEFAULT_SPARES = 2;
   private static final SparePool INSTANCE = new SparePool();
+  /** How long a refill waits after a start while other spares are still idle (see refillInBackground). */
+  private static final java.time.Duration REFILL_DELAY = java.time.Duration.ofMillis(30);
 
   private final ArrayDeque<Spare> idle = new ArrayDeque<>();
   private int target = Integer.getInteger("mp4j.warm.spares", DEFAULT_SPARES);
@@ -131,13 +133,22 @@ public final class SparePool {
   }
 
   /**
-   * Boots replacement spares on a virtual thread: starting a JVM costs a fork/exec of this
-   * (large) process, which a {@code start()} should not wait for.
+   * Boots replacement spares on a virtual thread, a moment after a start: starting a JVM costs a
+   * fork/exec of this (large) process, which a {@code start()} should not wait for, and a booting
+   * JVM keeps both cores busy for a while, which the process just started should not compete with
+   * in its first milliseconds.
    */
   private void refillInBackground(List<String> cmd) {
     if (idle.size() < target && !refilling) {
       refilling = true;
       Thread.ofVirtual().name("mp4j-spare-boot").start(() -> {
+        if (!idle.isEmpty()) {
+          try {
+            Thread.sleep(REFILL_DELAY);
+          } catch (InterruptedException e) {
+            // boot now
+          }
+        }
         synchronized (this) {
           refilling = false;
           if (cmd.equals(command)) {
@@ -162,6 +173,7 @@ public final class SparePool {
     java.lang.Process p = ChildJvm.start(cmd);
     var link = ControlServer.get().link(p.pid());
     p.onExit().thenRun(() -> {
+      ControlServer.get().forget(p.pid());
       link.ready.completeExceptionally(new ProcessException("a warm spare JVM (pid " + p.pid()
           + ") exited while booting with status " + p.exitValue()
           + "; run with spawn to see its error output"));
