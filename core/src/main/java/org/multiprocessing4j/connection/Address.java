@@ -30,7 +30,8 @@ public sealed interface Address extends Serializable permits TcpAddress, UnixAdd
    * {@code ./name} for a file in the working directory).
    *
    * @throws IllegalArgumentException when the text is neither form, the port is not a number in
-   *     0..65535, or it is a Windows named pipe ({@code \\.\pipe\...})
+   *     0..65535, or it is a Windows named pipe ({@code \\.\pipe\...}) or a Linux abstract socket
+   *     name ({@code "\0name"})
    */
   static Address parse(String text) {
     if (text == null || text.isEmpty()) {
@@ -40,6 +41,10 @@ public sealed interface Address extends Serializable permits TcpAddress, UnixAdd
     if (text.startsWith("\\\\")) {
       throw new IllegalArgumentException("address '" + text + "' is a Windows named pipe (AF_PIPE),"
           + " which exists only on Windows; use a Unix socket path (/tmp/listener) or host:port");
+    }
+    if (text.startsWith("\0")) {
+      throw new IllegalArgumentException("Linux abstract socket names (\"\\0" + text.substring(1) + "\") are not"
+          + " supported by the JDK; use a file path such as /tmp/listener");
     }
     if (text.indexOf('/') >= 0) {
       return new UnixAddress(Path.of(text));

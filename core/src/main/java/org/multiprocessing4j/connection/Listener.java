@@ -112,6 +112,7 @@ public class Listener implements AutoCloseable {
    *     in the way of a Unix socket)
    * @throws IllegalArgumentException when {@code backlog} is negative
    */
+  @SuppressWarnings("this-escape")   // only registered with the Cleaner, which keeps no reference to it
   public Listener(Address address, int backlog, byte[] authkey) {
     if (backlog < 0) {
       throw new IllegalArgumentException("backlog must not be negative: " + backlog);

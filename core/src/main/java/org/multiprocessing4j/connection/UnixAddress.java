@@ -10,24 +10,16 @@ import java.util.Objects;
  * <p>A {@link Listener} creates the socket file and removes it when closed. The empty path stands
  * for an unnamed socket: it is what {@link Listener#lastAccepted()} reports for a client of a Unix
  * listener, where Python reports {@code ''}. Linux abstract socket names (Python's
- * {@code "\0name"}) are not supported by the JDK and are refused.
+ * {@code "\0name"}) are not supported by the JDK: {@link Address#parse} refuses them.
  *
  * @param path the socket file
  */
 public record UnixAddress(Path path) implements Address {
   @Serial private static final long serialVersionUID = 1L;
 
-  /**
-   * Checks the path.
-   *
-   * @throws IllegalArgumentException for an abstract socket name (starting with a NUL character)
-   */
+  /** Checks the path. */
   public UnixAddress {
     Objects.requireNonNull(path, "the path of a UnixAddress must not be null");
-    if (path.toString().startsWith("\0")) {
-      throw new IllegalArgumentException("Linux abstract socket names (\"\\0" + path.toString().substring(1)
-          + "\") are not supported by the JDK; use a file path such as /tmp/listener");
-    }
   }
 
   /** The path, as text: the form {@link Address#parse} reads (when it contains a {@code /}). */
