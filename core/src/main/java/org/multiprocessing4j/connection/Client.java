@@ -24,7 +24,12 @@ import org.multiprocessing4j.internal.wire.SocketConnection;
  *
  * <p>The peer may be a CPython {@code Listener} (3.x, any version: the 3.12+ SHA-256 handshake and
  * the legacy HMAC-MD5 one of 3.11 and older are both spoken); bytes travel both ways with
- * {@code sendBytes}/{@code recvBytes} ↔ {@code send_bytes}/{@code recv_bytes}.
+ * {@code sendBytes}/{@code recvBytes} ↔ {@code send_bytes}/{@code recv_bytes}. Without an authkey
+ * (the default, as in Python 3) there is no authentication; processes of one program share
+ * {@code Multiprocessing.currentProcess().getAuthkey()}, which children inherit.
+ *
+ * <p>Messages from the listener are bounded by the system property
+ * {@code mp4j.connection.maxMessageBytes} (see the package documentation).
  */
 public final class Client {
   private Client() {}
