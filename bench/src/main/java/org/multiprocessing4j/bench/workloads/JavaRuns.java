@@ -1,0 +1,54 @@
+package org.multiprocessing4j.bench.workloads;
+
+import java.time.Duration;
+import org.multiprocessing4j.Process;
+import org.multiprocessing4j.bench.ProcFs;
+
+/** Helpers the workloads share for running Java processes. */
+final class JavaRuns {
+  /** How long a child that should end by itself may take before the workload fails. */
+  static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+
+  private JavaRuns() {}
+
+  /**
+   * Joins {@code p} (which should end by itself) and checks that it succeeded; kills it if it
+   * does not end within {@link #CHILD_TIMEOUT}.
+   */
+  static void joinSuccessful(Process p) {
+    if (!p.join(CHILD_TIMEOUT)) {
+      p.kill();
+      p.join();
+      throw new IllegalStateException(p + " did not end within " + CHILD_TIMEOUT.toSeconds() + " s; killed it");
+    }
+    if (p.exitCode() != 0) {
+      throw new IllegalStateException(p + " failed (its stderr is above)");
+    }
+  }
+
+  /**
+   * Waits until the OS process of a joined child is gone (or a zombie) and returns
+   * {@link System#nanoTime()} when that was seen.
+   */
+  static long awaitOsExit(Process p) {
+    long gone = ProcFs.awaitExit(p.pid(), CHILD_TIMEOUT);
+    if (gone < 0) {
+      p.kill();
+      throw new IllegalStateException(p + " reported its exit code but its OS process still runs after "
+          + CHILD_TIMEOUT.toSeconds() + " s; killed it");
+    }
+    return gone;
+  }
+
+  /** Ends {@code p} if it is still running: terminate, then kill when it ignores that. */
+  static void end(Process p) {
+    if (p.pid() == null || p.exitCode() != null) {
+      return;
+    }
+    p.terminate();
+    if (!p.join(Duration.ofSeconds(10))) {
+      p.kill();
+      p.join();
+    }
+  }
+}
