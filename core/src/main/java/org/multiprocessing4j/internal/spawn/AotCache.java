@@ -36,6 +36,8 @@ final class AotCache {
   static final List<String> QUIET = List.of("-Xlog:aot=off", "-Xlog:cds=off");
   private static final String ENABLED_PROPERTY = "mp4j.aot";
   private static volatile boolean trainingStarted;
+  /** Caches kept in the cache directory (one per class path and options in use). */
+  private static final int KEPT_CACHES = 8;
 
   private AotCache() {}
 
@@ -147,10 +149,23 @@ final class AotCache {
       create.addAll(QUIET);
       if (run(create)) {
         Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        prune(cache.getParent());
       }
     } finally {
       Files.deleteIfExists(conf);
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Keeps the {@value #KEPT_CACHES} most recently made caches; each rebuilt jar leaves a stale one. */
+  private static void prune(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      var caches = files.filter(p -> p.getFileName().toString().endsWith(".aot"))
+          .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
+          .toList();
+      for (Path old : caches.subList(Math.min(KEPT_CACHES, caches.size()), caches.size())) {
+        Files.deleteIfExists(old); // a JVM still mapping it keeps its mapping
+      }
     }
   }
 

@@ -28,9 +28,10 @@ public final class ChildJvm {
       List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
   /**
    * Defaults for a child: the serial collector boots fastest and keeps an idle child smallest
-   * (notes/warm-start.md); no perf-data file in /tmp.
+   * (notes/warm-start.md); a small initial heap (it still grows to the usual maximum) saves an
+   * idle child ~7 MiB of resident memory; no perf-data file in /tmp.
    */
-  private static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData");
+  private static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData");
 
   private static volatile Path executable;
   private static volatile List<String> userOptions = List.of();
@@ -82,8 +83,9 @@ public final class ChildJvm {
     cmd.add(executable().toString());
     List<String> user = userOptions;
     boolean userChoosesGc = user.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"));
+    boolean userSizesHeap = user.stream().anyMatch(o -> o.startsWith("-Xms") || o.startsWith("-XX:InitialHeapSize"));
     for (String o : DEFAULT_OPTIONS) {
-      if (!(userChoosesGc && o.endsWith("GC"))) {
+      if (!(userChoosesGc && o.endsWith("GC")) && !(userSizesHeap && o.startsWith("-Xms"))) {
         cmd.add(o);
       }
     }

@@ -7,6 +7,8 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +42,8 @@ public final class ChildMain {
 
   private static volatile boolean reportExits = true;
   private static volatile boolean signalled;
+  private static volatile boolean exiting;
+  private static volatile FileChannel stdinChannel;
 
   private ChildMain() {}
 
@@ -51,14 +55,16 @@ public final class ChildMain {
       return;
     }
     if (mode.equals("exercise")) {
-      prewarm();
+      exercise();
       return;
     }
     // as early as possible: a SIGTERM that arrives while the exit logger is being configured
     // made the JDK print "Runtime.exit(143) logging failed"
     ControlClient control = ControlClient.connect(args[0]);
     interceptExit(control);
-    InputStream stdin = new FileInputStream(FileDescriptor.in);
+    // through a channel: closing it wakes the watcher thread blocked in read(2) (see releaseStdin)
+    stdinChannel = new FileInputStream(FileDescriptor.in).getChannel();
+    InputStream stdin = Channels.newInputStream(stdinChannel);
     System.setIn(new ByteArrayInputStream(new byte[0]));
     var in = new DataInputStream(new BufferedInputStream(stdin));
     var launched = new CompletableFuture<Void>();
@@ -80,6 +86,7 @@ public final class ChildMain {
     if (control != null) {
       control.send(ControlMessage.DONE, code);
     }
+    releaseStdin();
     System.exit(code);
   }
 
@@ -110,9 +117,28 @@ public final class ChildMain {
         // nothing else is sent after the launch frame; keep draining until EOF
       }
     } catch (IOException e) {
-      // same as EOF
+      // same as EOF, or the channel was closed by releaseStdin()
     }
-    Runtime.getRuntime().halt(PARENT_GONE);
+    if (!exiting) {
+      Runtime.getRuntime().halt(PARENT_GONE);
+    }
+  }
+
+  /**
+   * This JVM is exiting by itself: wake the watcher out of its read(2). HotSpot's exit waits up
+   * to ~300 ms for threads blocked in native code, so a watcher left blocked in a read would keep
+   * every child (its memory, its pid) alive that much longer after its exit code was reported.
+   */
+  private static void releaseStdin() {
+    exiting = true;
+    FileChannel ch = stdinChannel;
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // exiting anyway
+      }
+    }
   }
 
   /** Decodes a hint repeatedly, so its classes are loaded, its lambda linked and the decoder compiled. */
@@ -140,6 +166,34 @@ public final class ChildMain {
   }
 
   /**
+   * The AOT training run: the start path of a child, so that its classes land in the cache — the
+   * warm-up, a control connection (to a socket of its own), and reading a launch frame.
+   */
+  private static void exercise() throws IOException {
+    prewarm();
+    Path dir = java.nio.file.Files.createTempDirectory("mp4j-train");
+    Path socket = dir.resolve("control.sock");
+    try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+      ControlClient client = ControlClient.connect(socket.toString());
+      try (var accepted = server.accept()) {
+        if (client != null) {
+          client.send(ControlMessage.READY, 0);
+          accepted.read(java.nio.ByteBuffer.allocate(64));
+        }
+      }
+      var frame = new java.io.ByteArrayOutputStream();
+      var spec = new LaunchSpec(new byte[32], 1, "MainProcess", 1, "", false,
+          Codec.encode(new Process(() -> { }), "a training process"));
+      spec.writeTo(new java.io.DataOutputStream(frame));
+      LaunchSpec.readFrom(new DataInputStream(new ByteArrayInputStream(frame.toByteArray())));
+    } finally {
+      java.nio.file.Files.deleteIfExists(socket);
+      java.nio.file.Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
    * Learns the status of a {@code System.exit(n)} called by user code, through the JDK's
    * {@code Runtime.exit} logger (JDK 21+), and tells the parent: only then can the parent tell
    * {@code System.exit(143)} from death by SIGTERM (both are status 143 at the OS level). An exit
@@ -156,6 +210,7 @@ public final class ChildMain {
         if (where == null || !reportExits) {
           return;
         }
+        releaseStdin();
         for (StackTraceElement e : where.getStackTrace()) {
           if (e.getClassName().startsWith("java.lang.Terminator")) {
             signalled = true;
