@@ -561,6 +561,11 @@ public class Process implements Serializable {
   /** What {@code ChildMain} may do with a Process; see {@link ProcessAccess}. */
   private static final class Access extends ProcessAccess {
     @Override
+    public long currentRootPid() {
+      return rootPid;
+    }
+
+    @Override
     public void becomeCurrent(Process p, LaunchSpec spec) {
       p.authkey = spec.authkey().clone();
       current = p;

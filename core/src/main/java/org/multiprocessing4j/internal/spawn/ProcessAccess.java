@@ -28,6 +28,18 @@ public abstract class ProcessAccess {
     return a;
   }
 
+  /**
+   * The pid of the main process of this JVM's process tree: this JVM's own pid in a main process,
+   * the pid its parent reported ({@link LaunchSpec#rootPid()}) in a child. Shared-memory segment
+   * names carry it, so that a later start-up can tell whether the tree that made a segment is gone.
+   */
+  public static long rootPid() {
+    return get().currentRootPid();
+  }
+
+  /** The root pid as {@link Process} knows it; see {@link #rootPid()}. */
+  public abstract long currentRootPid();
+
   /** Makes {@code p} this JVM's current process, with what the parent told about it. */
   public abstract void becomeCurrent(Process p, LaunchSpec spec);
 

@@ -1,0 +1,154 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.multiprocessing4j.internal.util.Log;
+
+/**
+ * Removes the segments of process trees that are gone, so that nothing the library made stays in
+ * /dev/shm even after {@code kill -9} of a whole tree (DESIGN.md §4).
+ *
+ * <p>A segment {@code mp4j-<pid>-<random>} belongs to the tree whose main process has that pid
+ * (children put their root's pid in the names they make). It is garbage when
+ * <ol>
+ *   <li>the root process is gone — while it lives the tree may still hand the name around; a
+ *       recycled pid only keeps a dead tree's files until that process ends too — and
+ *   <li>no live process maps the file, as every process's {@code /proc/<pid>/maps} tells. Children
+ *       of a dead root exit by themselves within a second (they watch their parent's pipe), and
+ *       their mappings would survive an unlink anyway; the check keeps the sweep from ever pulling
+ *       a name from under a process that still uses it, whoever that is.
+ * </ol>
+ * The sweep runs once per JVM, at its first use of {@link ShmSegment} ("every start-up"), and the
+ * root process runs {@link #sweepOwnTreeAtExit} at its normal exit: that removes the files whose
+ * owner count was left too high by a child killed with SIGKILL (it never gave its count back).
+ * Processes whose maps we may not read (other users') are taken not to map our files: /dev/shm
+ * files are created with mode 0600, so they cannot.
+ */
+public final class ShmSweeper {
+  /** Prefix of every segment name of the library. */
+  static final String PREFIX = "mp4j-";
+  /** {@code mp4j-<root pid>-<random hex>}. */
+  static final Pattern SEGMENT_NAME = Pattern.compile("mp4j-(\\d+)-[0-9a-f]+");
+  private static final Path PROC = Path.of("/proc");
+  private static final String MAPS = "maps";
+  private static final Pattern PID_DIRECTORY = Pattern.compile("\\d+");
+  private static final AtomicBoolean STARTUP_SWEEP_DONE = new AtomicBoolean();
+
+  private ShmSweeper() {}
+
+  /** Runs {@link #sweep()} the first time it is called in this JVM; never throws. */
+  static void sweepOnceAtStartup() {
+    if (STARTUP_SWEEP_DONE.compareAndSet(false, true)) {
+      try {
+        sweep();
+      } catch (RuntimeException e) {
+        // housekeeping must never break the caller's create or attach
+        Log.debug("shared memory start-up sweep failed: " + e);
+      }
+    }
+  }
+
+  /**
+   * Deletes every segment of /dev/shm whose root process is gone and that no live process maps.
+   *
+   * @return the names deleted
+   */
+  public static List<String> sweep() {
+    List<String> candidates = new ArrayList<>();
+    for (String name : segmentNames()) {
+      Matcher m = SEGMENT_NAME.matcher(name);
+      if (m.matches() && !isAlive(Long.parseLong(m.group(1)))) {
+        candidates.add(name);
+      }
+    }
+    return deleteUnmapped(candidates, -1);
+  }
+
+  /**
+   * At the normal exit of a tree's root process (after its children were joined or terminated):
+   * deletes the tree's segments that no other live process maps. This process's own mappings do
+   * not count; it has given its owner counts back already.
+   *
+   * @return the names deleted
+   */
+  static List<String> sweepOwnTreeAtExit(long rootPid) {
+    String prefix = PREFIX + rootPid + "-";
+    List<String> candidates = segmentNames().stream().filter(n -> n.startsWith(prefix)).toList();
+    return deleteUnmapped(candidates, ProcessHandle.current().pid());
+  }
+
+  private static List<String> deleteUnmapped(List<String> candidates, long ignoredPid) {
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    Set<String> mapped = mappedSegmentNames(ignoredPid);
+    List<String> deleted = new ArrayList<>();
+    for (String name : candidates) {
+      if (!mapped.contains(name) && ShmFiles.unlinkIfExists(name)) {
+        Log.debug("swept shared memory segment " + name + " of a process tree that is gone");
+        deleted.add(name);
+      }
+    }
+    return deleted;
+  }
+
+  /** The names in /dev/shm that look like the library's segments. */
+  static List<String> segmentNames() {
+    List<String> names = new ArrayList<>();
+    try (var files = Files.newDirectoryStream(ShmFiles.DIRECTORY, PREFIX + "*")) {
+      for (Path p : files) {
+        names.add(p.getFileName().toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + ShmFiles.DIRECTORY, e);
+    }
+    return names;
+  }
+
+  /**
+   * The library's segment names mapped by some live process other than {@code ignoredPid}, read
+   * from {@code /proc/<pid>/maps} (a mapped file's path ends the line, with " (deleted)" after an
+   * unlink).
+   */
+  static Set<String> mappedSegmentNames(long ignoredPid) {
+    String marker = ShmFiles.DIRECTORY + "/" + PREFIX;
+    Set<String> mapped = new HashSet<>();
+    try (Stream<Path> pids = Files.list(PROC)) {
+      for (Path dir : (Iterable<Path>) pids::iterator) {
+        String pid = dir.getFileName().toString();
+        if (!PID_DIRECTORY.matcher(pid).matches() || Long.parseLong(pid) == ignoredPid) {
+          continue;
+        }
+        try (Stream<String> lines = Files.lines(dir.resolve(MAPS))) {
+          lines.forEach(line -> {
+            int at = line.indexOf(marker);
+            if (at >= 0) {
+              int start = at + ShmFiles.DIRECTORY.toString().length() + 1;
+              int end = line.indexOf(' ', start);
+              mapped.add(end < 0 ? line.substring(start) : line.substring(start, end));
+            }
+          });
+        } catch (IOException | UncheckedIOException e) {
+          // the process ended meanwhile, or is not ours to read: it maps none of our 0600 files
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + PROC, e);
+    }
+    return mapped;
+  }
+
+  private static boolean isAlive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+}
