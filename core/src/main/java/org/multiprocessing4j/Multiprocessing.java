@@ -156,6 +156,31 @@ public final class Multiprocessing {
     SparePool.get().setSpares(spares);
   }
 
+  /** A new unbounded {@link Queue} (Python's {@code multiprocessing.Queue()}). */
+  public static <E> Queue<E> queue() {
+    return DEFAULT.queue();
+  }
+
+  /** A new {@link Queue} holding at most {@code maxsize} items; 0 or less is unbounded. */
+  public static <E> Queue<E> queue(int maxsize) {
+    return DEFAULT.queue(maxsize);
+  }
+
+  /** A new unbounded {@link JoinableQueue} (Python's {@code multiprocessing.JoinableQueue()}). */
+  public static <E> JoinableQueue<E> joinableQueue() {
+    return DEFAULT.joinableQueue();
+  }
+
+  /** A new {@link JoinableQueue} holding at most {@code maxsize} items; 0 or less is unbounded. */
+  public static <E> JoinableQueue<E> joinableQueue(int maxsize) {
+    return DEFAULT.joinableQueue(maxsize);
+  }
+
+  /** A new {@link SimpleQueue} (Python's {@code multiprocessing.SimpleQueue()}). */
+  public static <E> SimpleQueue<E> simpleQueue() {
+    return DEFAULT.simpleQueue();
+  }
+
   /**
    * Does nothing: Python's {@code freeze_support()} prepares frozen Windows executables; a JVM
    * child always has the class path it needs. Kept so that ported code compiles.

@@ -149,33 +149,74 @@ public final class RingBuffer {
     }
   }
 
+  /**
+   * Writes one message if that can be done at once: the writers' mutex is free, the message fits
+   * in one record and there is room. Never waits.
+   *
+   * @return whether the message was written
+   */
+  public boolean tryWrite(byte[] bytes, int offset, int length) throws InterruptedException {
+    if (length > maxRecordPayload) {
+      return false;
+    }
+    int locked = producer.lock(0);
+    if (locked == RobustMutex.TIMED_OUT) {
+      return false;
+    }
+    try {
+      if (locked == RobustMutex.RECOVERED) {
+        clearAbandonedClaim();
+      }
+      return tryPlace(MESSAGE, bytes, offset, length);
+    } finally {
+      producer.unlock();
+    }
+  }
+
   private void writeRecord(int type, byte[] bytes, int offset, int size) throws InterruptedException {
-    int required = RecordDescriptor.recordLength(size);
-    long tail = (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
-    while (true) {
+    while (!tryPlace(type, bytes, offset, size)) {
       long head = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
-      int index = (int) (tail & mask);
-      int toEnd = capacity - index;
-      int padding = required > toEnd ? toEnd : 0;
-      if (tail + padding + required - head <= capacity) {
-        if (padding > 0) {
-          claim(index, PADDING, 0, padding, tail);
-          INT.setRelease(data, index + RecordDescriptor.LENGTH, padding);
-          tail += padding;
-          index = 0;
-        }
-        claim(index, type, size, required, tail);
-        MemorySegment.copy(bytes, offset, data, ValueLayout.JAVA_BYTE, index + HEADER, size);
-        INT.setVolatile(data, index + RecordDescriptor.LENGTH, required);
-        if (type == MESSAGE || type == LAST) {
-          LONG.getAndAdd(segment, RingDescriptor.COUNT, 1L);
-        }
-        ring(RingDescriptor.NOT_EMPTY_SEQ, RingDescriptor.NOT_EMPTY_WAITERS);
-        return;
+      if (fits(RecordDescriptor.recordLength(size), head)) {
+        continue;
       }
       awaitDoorbell(RingDescriptor.NOT_FULL_SEQ, RingDescriptor.NOT_FULL_WAITERS, Long.MAX_VALUE,
           () -> (long) LONG.getVolatile(segment, RingDescriptor.HEAD) != head, true);
     }
+  }
+
+  /** Whether a record of {@code required} bytes fits now, given HEAD; TAIL is ours (mutex held). */
+  private boolean fits(int required, long head) {
+    long tail = (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
+    int toEnd = capacity - (int) (tail & mask);
+    int padding = required > toEnd ? toEnd : 0;
+    return tail + padding + required - head <= capacity;
+  }
+
+  /** Places one record if it fits now; the caller holds the producer mutex. */
+  private boolean tryPlace(int type, byte[] bytes, int offset, int size) {
+    int required = RecordDescriptor.recordLength(size);
+    long tail = (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
+    long head = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
+    int index = (int) (tail & mask);
+    int toEnd = capacity - index;
+    int padding = required > toEnd ? toEnd : 0;
+    if (tail + padding + required - head > capacity) {
+      return false;
+    }
+    if (padding > 0) {
+      claim(index, PADDING, 0, padding, tail);
+      INT.setRelease(data, index + RecordDescriptor.LENGTH, padding);
+      tail += padding;
+      index = 0;
+    }
+    claim(index, type, size, required, tail);
+    MemorySegment.copy(bytes, offset, data, ValueLayout.JAVA_BYTE, index + HEADER, size);
+    INT.setVolatile(data, index + RecordDescriptor.LENGTH, required);
+    if (type == MESSAGE || type == LAST) {
+      LONG.getAndAdd(segment, RingDescriptor.COUNT, 1L);
+    }
+    ring(RingDescriptor.NOT_EMPTY_SEQ, RingDescriptor.NOT_EMPTY_WAITERS);
+    return true;
   }
 
   /**
