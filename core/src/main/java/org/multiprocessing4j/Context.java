@@ -17,8 +17,9 @@ import org.multiprocessing4j.function.SerializableRunnable;
  * {@code thread} (a thread of this JVM: Python's {@code multiprocessing.dummy}).
  *
  * <p>Queues work the same in every context: they live in shared memory, which threads of one
- * JVM share as well as processes. The factories for locks, shared values, pools and managers
- * arrive with those features.
+ * JVM share as well as processes. The factories for locks, shared values and managers arrive
+ * with those features. In the {@code thread} context a pool's workers are threads (Python's
+ * {@code ThreadPool}).
  */
 public interface Context {
   /** The start method of this context: {@code spawn}, {@code warm} or {@code thread}. */
@@ -44,4 +45,19 @@ public interface Context {
 
   /** A new {@link SimpleQueue} (Python's {@code SimpleQueue()}). */
   <E> SimpleQueue<E> simpleQueue();
+
+  /** A pool of {@link Multiprocessing#cpuCount()} workers of this context (Python's {@code Pool()}). */
+  default org.multiprocessing4j.pool.Pool pool() {
+    return poolBuilder().build();
+  }
+
+  /** A pool of {@code processes} workers of this context (Python's {@code Pool(processes)}). */
+  default org.multiprocessing4j.pool.Pool pool(int processes) {
+    return poolBuilder().processes(processes).build();
+  }
+
+  /** A builder for a pool of this context's workers: initializer, maxTasksPerChild, and more. */
+  default org.multiprocessing4j.pool.Pool.Builder poolBuilder() {
+    return new org.multiprocessing4j.pool.Pool.Builder(this);
+  }
 }

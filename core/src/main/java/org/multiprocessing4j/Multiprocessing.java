@@ -181,6 +181,21 @@ public final class Multiprocessing {
     return DEFAULT.simpleQueue();
   }
 
+  /** A pool of {@link #cpuCount()} workers (Python's {@code multiprocessing.Pool()}). */
+  public static org.multiprocessing4j.pool.Pool pool() {
+    return DEFAULT.pool();
+  }
+
+  /** A pool of {@code processes} workers (Python's {@code multiprocessing.Pool(processes)}). */
+  public static org.multiprocessing4j.pool.Pool pool(int processes) {
+    return DEFAULT.pool(processes);
+  }
+
+  /** A builder for a pool: processes, initializer, maxTasksPerChild, task timeout, progress. */
+  public static org.multiprocessing4j.pool.Pool.Builder poolBuilder() {
+    return DEFAULT.poolBuilder();
+  }
+
   /**
    * Does nothing: Python's {@code freeze_support()} prepares frozen Windows executables; a JVM
    * child always has the class path it needs. Kept so that ported code compiles.

@@ -139,6 +139,25 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
     }
   }
 
+  /**
+   * Puts an item into a simple queue with one known reader, checking {@code readerAlive} while
+   * the ring is full: the pool's way to feed a worker without hanging on a dead one.
+   *
+   * @throws RingBuffer.PeerGoneException when the reader died while the ring was full
+   */
+  public void putWhile(E item, java.util.function.BooleanSupplier readerAlive) {
+    checkOpen("put");
+    byte[] bytes = Codec.encode(item, "an item put on " + this);
+    LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
+    try {
+      ring.write(bytes, 0, bytes.length, readerAlive);
+    } catch (InterruptedException e) {
+      LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while putting on " + this, e);
+    }
+  }
+
   private boolean takeSlot(boolean block, Duration timeout) {
     long deadline = !block ? 0 : timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
     while (true) {

@@ -129,18 +129,28 @@ public final class RingBuffer {
    *     written then)
    */
   public void write(byte[] bytes, int offset, int length) throws InterruptedException {
+    write(bytes, offset, length, null);
+  }
+
+  /**
+   * Writes one message like {@link #write(byte[], int, int)}; while it waits for room it checks
+   * {@code readerAlive} now and then, and gives up with {@link PeerGoneException} when it says
+   * false (for a ring with one known reader, such as a pool worker's inbox).
+   */
+  public void write(byte[] bytes, int offset, int length, java.util.function.BooleanSupplier readerAlive)
+      throws InterruptedException {
     if (producer.lock(-1) == RobustMutex.RECOVERED) {
       clearAbandonedClaim();
     }
     try {
       if (length <= maxRecordPayload) {
-        writeRecord(MESSAGE, bytes, offset, length);
+        writeRecord(MESSAGE, bytes, offset, length, readerAlive);
       } else {
         int written = 0;
         while (written < length) {
           int part = Math.min(maxRecordPayload, length - written);
           int type = written == 0 ? FIRST : written + part == length ? LAST : MIDDLE;
-          writeRecord(type, bytes, offset + written, part);
+          writeRecord(type, bytes, offset + written, part, readerAlive);
           written += part;
         }
       }
@@ -173,13 +183,18 @@ public final class RingBuffer {
     }
   }
 
-  private void writeRecord(int type, byte[] bytes, int offset, int size) throws InterruptedException {
+  private void writeRecord(int type, byte[] bytes, int offset, int size, java.util.function.BooleanSupplier readerAlive)
+      throws InterruptedException {
     while (!tryPlace(type, bytes, offset, size)) {
       long head = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
       if (fits(RecordDescriptor.recordLength(size), head)) {
         continue;
       }
-      awaitDoorbell(RingDescriptor.NOT_FULL_SEQ, RingDescriptor.NOT_FULL_WAITERS, Long.MAX_VALUE,
+      if (readerAlive != null && !readerAlive.getAsBoolean()) {
+        throw new PeerGoneException("the reader of the ring is gone");
+      }
+      long deadline = readerAlive == null ? Long.MAX_VALUE : System.nanoTime() + SLICE_NANOS;
+      awaitDoorbell(RingDescriptor.NOT_FULL_SEQ, RingDescriptor.NOT_FULL_WAITERS, deadline,
           () -> (long) LONG.getVolatile(segment, RingDescriptor.HEAD) != head, true);
     }
   }
