@@ -86,9 +86,12 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
    * back-transform codes are read from the block on each access, since another process may change
    * an item's type.
    */
+  /** Version of the serialized form. */
   @Serial private static final long serialVersionUID = 1L;
 
+  /** The block; the serialized form holds only its name (see {@code SerialForm}). */
   private final SharedMemory shm;
+  /** The item count. */
   private final int length;
   /** offset[0..N]: slot offsets relative to the data area; offset[N] is the data length. */
   private final long[] slotOffsets;
@@ -103,6 +106,10 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
    * Creates a list of {@code items} in a new block with a random name
    * ({@code ShareableList(sequence)}).
    *
+   * @param <E> the element type
+   * @param items the items, each a Long, Integer, Short, Byte, Double, Float, Boolean, String,
+   *     byte[] or null
+   * @return the new list, open
    * @throws IllegalArgumentException when an item's type cannot be stored
    */
   public static <E> ShareableList<E> create(List<? extends E> items) {
@@ -113,6 +120,10 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
    * Creates a list of {@code items} in a new block called {@code name}
    * ({@code ShareableList(sequence, name=name)}); a null name draws a random one.
    *
+   * @param <E> the element type
+   * @param name the block's name, or null for a random one
+   * @param items the items, as for {@link #create(List)}
+   * @return the new list, open
    * @throws IllegalArgumentException when an item's type cannot be stored
    * @throws UncheckedIOException caused by {@link FileAlreadyExistsException} when the name is taken
    */
@@ -151,6 +162,9 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
    * Attaches to the list in the existing block {@code name} ({@code ShareableList(name=name)}).
    * The element type is not checked: reads give the mapped types of what is stored.
    *
+   * @param <E> the element type the caller expects
+   * @param name the block's name
+   * @return an open list over the block
    * @throws UncheckedIOException caused by {@link NoSuchFileException} when there is no such block
    * @throws IllegalStateException when the block does not hold a list in CPython's layout
    */
@@ -430,11 +444,13 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
 
   // ------------------------------------------------------------------------------ serialization
 
+  /** Refuses a stream that holds this class's fields instead of its {@code SerialForm}. */
   @Serial
   private void readObject(ObjectInputStream in) throws InvalidObjectException {
     throw new InvalidObjectException("a ShareableList travels as its name (SerialForm)");
   }
 
+  /** Serializes as the block's name: {@code SerialForm}. */
   @Serial
   private Object writeReplace() {
     return new SerialForm(shm.name());
@@ -442,6 +458,7 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
 
   /** The serialized form: the name; deserializing attaches (CPython pickles {@code name=...}). */
   private record SerialForm(String name) implements Serializable {
+    /** Attaches to the list by name. */
     @Serial
     private Object readResolve() {
       return attach(name);

@@ -76,6 +76,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
    * and buffer derived from it. The serialized form is the name alone, like CPython's pickle
    * (name, create=False, size), and deserializing attaches.
    */
+  /** Version of the serialized form. */
   @Serial private static final long serialVersionUID = 1L;
   private static final String WHAT = "shared memory block";
   /** CPython's {@code _SHM_NAME_PREFIX} ({@code "/psm_"}) without the leading slash. */
@@ -87,7 +88,9 @@ public final class SharedMemory implements AutoCloseable, Serializable {
   private static final int SAFE_NAME_LENGTH = 14;
   private static final int RANDOM_BYTES = (SAFE_NAME_LENGTH - ("/" + NAME_PREFIX).length()) / 2;
 
+  /** The block's name; all the serialized form holds (see {@code SerialForm}). */
   private final String name;
+  /** The block's size in bytes. */
   private final long size;
   private transient volatile ShmFiles.Mapping mapping;
 
@@ -101,6 +104,8 @@ public final class SharedMemory implements AutoCloseable, Serializable {
    * Creates a new block of {@code size} zero bytes with a new random name
    * ({@code SharedMemory(create=True, size=size)}).
    *
+   * @param size the block's size in bytes
+   * @return the new block, open
    * @throws IllegalArgumentException when {@code size} ≤ 0
    * @throws UncheckedIOException when /dev/shm refuses the file (full, not writable)
    */
@@ -123,6 +128,9 @@ public final class SharedMemory implements AutoCloseable, Serializable {
    * Creates a new block called {@code name} of {@code size} zero bytes
    * ({@code SharedMemory(name, create=True, size=size)}).
    *
+   * @param name the block's name (a leading '/' is dropped)
+   * @param size the block's size in bytes
+   * @return the new block, open
    * @throws IllegalArgumentException when {@code size} ≤ 0, or the name is empty or holds '/' or NUL
    * @throws UncheckedIOException caused by {@link FileAlreadyExistsException} when a block of that
    *     name exists
@@ -139,6 +147,8 @@ public final class SharedMemory implements AutoCloseable, Serializable {
    * Attaches to the existing block called {@code name} ({@code SharedMemory(name)}); its size is
    * the block's.
    *
+   * @param name the block's name (a leading '/' is dropped)
+   * @return an open object for the block
    * @throws IllegalArgumentException when the name is empty or holds '/' or NUL
    * @throws UncheckedIOException caused by {@link NoSuchFileException} when there is no such block
    * @throws IllegalStateException when the block is empty (0 bytes cannot be mapped)
@@ -259,11 +269,13 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     return b;
   }
 
+  /** Refuses a stream that holds this class's fields instead of its {@code SerialForm}. */
   @Serial
   private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
     throw new java.io.InvalidObjectException("a SharedMemory travels as its name (SerialForm)");
   }
 
+  /** Serializes as the name: {@code SerialForm}. */
   @Serial
   private Object writeReplace() {
     return new SerialForm(name);
@@ -271,6 +283,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
 
   /** The serialized form: the name; deserializing attaches (CPython pickles {@code (name, False, size)}). */
   private record SerialForm(String name) implements Serializable {
+    /** Attaches to the block by name. */
     @Serial
     private Object readResolve() {
       return attach(name);

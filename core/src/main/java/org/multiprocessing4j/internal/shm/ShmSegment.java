@@ -132,8 +132,8 @@ public final class ShmSegment implements AutoCloseable {
       try {
         long payloadBytes = validate(mapping);
         if (!incrementOwners(mapping.segment())) {
-          throw ShmFiles.noSuchBlock(WHAT, name, new NoSuchFileException(ShmFiles.path(name).toString(),
-              null, "its last owner has released it"));
+          throw new UncheckedIOException(WHAT + " '" + name + "' is being destroyed: its last owner has released it",
+              new NoSuchFileException(ShmFiles.path(name).toString(), null, "its last owner has released it"));
         }
         installExitHook();
         m = new Mapped(mapping, payloadBytes);

@@ -64,14 +64,19 @@ public final class ShmSweeper {
    * @return the names deleted
    */
   public static List<String> sweep() {
+    return sweep(ShmFiles.DIRECTORY);
+  }
+
+  /** {@link #sweep()} of the segments in {@code dir} (tests use a directory of their own). */
+  static List<String> sweep(Path dir) {
     List<String> candidates = new ArrayList<>();
-    for (String name : segmentNames()) {
+    for (String name : segmentNames(dir)) {
       Matcher m = SEGMENT_NAME.matcher(name);
       if (m.matches() && !isAlive(Long.parseLong(m.group(1)))) {
         candidates.add(name);
       }
     }
-    return deleteUnmapped(candidates, -1);
+    return deleteUnmapped(dir, candidates, -1);
   }
 
   /**
@@ -83,34 +88,39 @@ public final class ShmSweeper {
    */
   static List<String> sweepOwnTreeAtExit(long rootPid) {
     String prefix = PREFIX + rootPid + "-";
-    List<String> candidates = segmentNames().stream().filter(n -> n.startsWith(prefix)).toList();
-    return deleteUnmapped(candidates, ProcessHandle.current().pid());
+    Path dir = ShmFiles.DIRECTORY;
+    List<String> candidates = segmentNames(dir).stream().filter(n -> n.startsWith(prefix)).toList();
+    return deleteUnmapped(dir, candidates, ProcessHandle.current().pid());
   }
 
-  private static List<String> deleteUnmapped(List<String> candidates, long ignoredPid) {
+  private static List<String> deleteUnmapped(Path dir, List<String> candidates, long ignoredPid) {
     if (candidates.isEmpty()) {
       return List.of();
     }
-    Set<String> mapped = mappedSegmentNames(ignoredPid);
+    Set<String> mapped = mappedSegmentNames(dir, ignoredPid);
     List<String> deleted = new ArrayList<>();
     for (String name : candidates) {
-      if (!mapped.contains(name) && ShmFiles.unlinkIfExists(name)) {
-        Log.debug("swept shared memory segment " + name + " of a process tree that is gone");
-        deleted.add(name);
+      try {
+        if (!mapped.contains(name) && Files.deleteIfExists(dir.resolve(name))) {
+          Log.debug("swept shared memory segment " + name + " of a process tree that is gone");
+          deleted.add(name);
+        }
+      } catch (IOException e) {
+        Log.debug("cannot sweep shared memory segment " + dir.resolve(name) + ": " + e);
       }
     }
     return deleted;
   }
 
-  /** The names in /dev/shm that look like the library's segments. */
-  static List<String> segmentNames() {
+  /** The names in {@code dir} that look like the library's segments. */
+  static List<String> segmentNames(Path dir) {
     List<String> names = new ArrayList<>();
-    try (var files = Files.newDirectoryStream(ShmFiles.DIRECTORY, PREFIX + "*")) {
+    try (var files = Files.newDirectoryStream(dir, PREFIX + "*")) {
       for (Path p : files) {
         names.add(p.getFileName().toString());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + ShmFiles.DIRECTORY, e);
+      throw new UncheckedIOException("cannot list " + dir, e);
     }
     return names;
   }
@@ -120,20 +130,20 @@ public final class ShmSweeper {
    * from {@code /proc/<pid>/maps} (a mapped file's path ends the line, with " (deleted)" after an
    * unlink).
    */
-  static Set<String> mappedSegmentNames(long ignoredPid) {
-    String marker = ShmFiles.DIRECTORY + "/" + PREFIX;
+  static Set<String> mappedSegmentNames(Path dir, long ignoredPid) {
+    String marker = realPath(dir) + "/" + PREFIX;
     Set<String> mapped = new HashSet<>();
     try (Stream<Path> pids = Files.list(PROC)) {
-      for (Path dir : (Iterable<Path>) pids::iterator) {
-        String pid = dir.getFileName().toString();
+      for (Path proc : (Iterable<Path>) pids::iterator) {
+        String pid = proc.getFileName().toString();
         if (!PID_DIRECTORY.matcher(pid).matches() || Long.parseLong(pid) == ignoredPid) {
           continue;
         }
-        try (Stream<String> lines = Files.lines(dir.resolve(MAPS))) {
+        try (Stream<String> lines = Files.lines(proc.resolve(MAPS))) {
           lines.forEach(line -> {
             int at = line.indexOf(marker);
             if (at >= 0) {
-              int start = at + ShmFiles.DIRECTORY.toString().length() + 1;
+              int start = at + marker.length() - PREFIX.length();
               int end = line.indexOf(' ', start);
               mapped.add(end < 0 ? line.substring(start) : line.substring(start, end));
             }
@@ -146,6 +156,15 @@ public final class ShmSweeper {
       throw new UncheckedIOException("cannot list " + PROC, e);
     }
     return mapped;
+  }
+
+  /** The path as /proc shows it (symbolic links resolved). */
+  private static Path realPath(Path dir) {
+    try {
+      return dir.toRealPath();
+    } catch (IOException e) {
+      return dir.toAbsolutePath();
+    }
   }
 
   private static boolean isAlive(long pid) {

@@ -133,9 +133,35 @@ public final class ChildJvm {
   static List<String> inheritedOptions() {
     List<String> l = inherited;
     if (l == null) {
-      l = inherited = filterInherited(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      l = inherited = withAssertionStatus(filterInherited(ManagementFactory.getRuntimeMXBean().getInputArguments()),
+          ChildJvm.class.desiredAssertionStatus());
     }
     return l;
+  }
+
+  /**
+   * Adds {@code -ea} when this JVM has assertions enabled without a switch on its command line:
+   * test runners such as Maven Surefire enable them with {@code ClassLoader.setDefaultAssertionStatus},
+   * and a child must check the same assertions as its parent.
+   */
+  static List<String> withAssertionStatus(List<String> kept, boolean assertionsEnabled) {
+    if (!assertionsEnabled || kept.stream().anyMatch(ChildJvm::isUserAssertionSwitch)) {
+      return kept;
+    }
+    var withEa = new ArrayList<>(kept);
+    withEa.add("-ea");
+    return List.copyOf(withEa);
+  }
+
+  private static boolean isAssertionSwitch(String a) {
+    return isUserAssertionSwitch(a) || a.equals("-esa") || a.equals("-dsa")
+        || a.equals("-enablesystemassertions") || a.equals("-disablesystemassertions");
+  }
+
+  /** A switch for assertions in application classes (not the system ones). */
+  private static boolean isUserAssertionSwitch(String a) {
+    return a.equals("-ea") || a.equals("-da") || a.startsWith("-ea:") || a.startsWith("-da:")
+        || a.startsWith("-enableassertions") || a.startsWith("-disableassertions");
   }
 
   /** Keeps system properties, assertion switches and module options; drops agents and AOT options. */
@@ -146,10 +172,7 @@ public final class ChildJvm {
       if (a.startsWith("-D") && !a.startsWith("-Djava.class.path=") && !a.startsWith("-Djdk.module.path=")
           && !a.startsWith("-Djava.home=")) {
         kept.add(a);
-      } else if (a.equals("-ea") || a.equals("-da") || a.equals("-esa") || a.equals("-dsa")
-          || a.startsWith("-ea:") || a.startsWith("-da:")
-          || a.startsWith("-enableassertions") || a.startsWith("-disableassertions")
-          || a.equals("-enablesystemassertions") || a.equals("-disablesystemassertions")) {
+      } else if (isAssertionSwitch(a)) {
         kept.add(a);
       } else if (a.equals("--enable-preview")) {
         kept.add(a);

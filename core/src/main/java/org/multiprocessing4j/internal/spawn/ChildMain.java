@@ -54,14 +54,16 @@ public final class ChildMain {
       prewarm();
       return;
     }
+    // as early as possible: a SIGTERM that arrives while the exit logger is being configured
+    // made the JDK print "Runtime.exit(143) logging failed"
+    ControlClient control = ControlClient.connect(args[0]);
+    interceptExit(control);
     InputStream stdin = new FileInputStream(FileDescriptor.in);
     System.setIn(new ByteArrayInputStream(new byte[0]));
     var in = new DataInputStream(new BufferedInputStream(stdin));
     var launched = new CompletableFuture<Void>();
     // started now, not after the launch: creating a thread costs milliseconds in a young JVM
     Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
-    ControlClient control = ControlClient.connect(args[0]);
-    interceptExit(control);
     if (mode.equals("spare")) {
       prewarm();
       if (control != null) {

@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.spawn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.multiprocessing4j.internal.util.Log;
 
 /**
  * What runs when this JVM exits: Python's {@code util._exit_function} and its "atexit"
@@ -42,6 +43,7 @@ public final class ExitHooks {
     if (!RAN.compareAndSet(false, true)) {
       return;
     }
+    Log.exiting();
     List<Runnable> actions;
     synchronized (ExitHooks.class) {
       actions = new ArrayList<>(FIRST);

@@ -25,6 +25,14 @@ public final class Log {
 
   private static final Logger LOGGER = Logger.getLogger(NAME);
   private static volatile Handler stderrHandler;
+  /**
+   * The logger's level as last seen before exit. At JVM exit, {@code java.util.logging}'s own
+   * shutdown hook resets every logger (no handlers, no level) while our exit actions still log
+   * ("process shutting down", "calling join() for process ..."); from {@link #exiting()} on, this
+   * class logs through the stderr handler and this level instead of the logger.
+   */
+  private static volatile Level lastLevel;
+  private static volatile boolean exiting;
   private static volatile Supplier<String> processName = () -> "MainProcess";
 
   static {
@@ -58,8 +66,40 @@ public final class Log {
     }
     if (level != null) {
       LOGGER.setLevel(level);
+      lastLevel = level;
     }
     return LOGGER;
+  }
+
+  /**
+   * From now on (the JVM is exiting), log through the stderr handler and the last level seen, not
+   * through the logger that {@code java.util.logging}'s shutdown hook is resetting.
+   */
+  public static void exiting() {
+    remember();
+    exiting = true;
+  }
+
+  private static void remember() {
+    Level l = LOGGER.getLevel();
+    if (l != null) {
+      lastLevel = l;
+    }
+  }
+
+  private static void log(Level level, String message) {
+    if (!exiting) {
+      remember();
+      LOGGER.log(level, message);
+      return;
+    }
+    Handler h = stderrHandler;
+    Level threshold = lastLevel;
+    if (h != null && threshold != null && level.intValue() >= threshold.intValue()) {
+      var record = new LogRecord(level, message);
+      record.setLoggerName(NAME);
+      h.publish(record);
+    }
   }
 
   /** Whether {@link #toStderr} was called: children inherit it, as in Python's preparation data. */
@@ -74,22 +114,22 @@ public final class Log {
 
   /** Logs at Python's DEBUG ({@link Level#FINE}). */
   public static void debug(String message) {
-    LOGGER.log(Level.FINE, message);
+    log(Level.FINE, message);
   }
 
   /** Logs at Python's SUBDEBUG. */
   public static void subdebug(String message) {
-    LOGGER.log(SUBDEBUG, message);
+    log(SUBDEBUG, message);
   }
 
   /** Logs at INFO. */
   public static void info(String message) {
-    LOGGER.log(Level.INFO, message);
+    log(Level.INFO, message);
   }
 
   /** Logs at Python's SUBWARNING. */
   public static void subwarning(String message) {
-    LOGGER.log(SUBWARNING, message);
+    log(SUBWARNING, message);
   }
 
   /** Parses a level name written by {@link Level#getName()}, including ours. */

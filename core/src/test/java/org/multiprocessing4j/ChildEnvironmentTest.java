@@ -1,0 +1,78 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.Process;
+import org.multiprocessing4j.testutil.ChildResult;
+import org.multiprocessing4j.testutil.ParentJvm;
+
+/**
+ * What a child JVM gets from its parent (DESIGN.md §2): an empty {@code System.in}, the parent's
+ * {@code -D} system properties and assertion status, the parent's stdout.
+ */
+class ChildEnvironmentTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  @Test
+  void childsSystemInIsEmpty() {
+    ChildResult result = ChildResult.in(dir);
+    Process p = Multiprocessing.getContext("warm").process(() -> {
+      try {
+        result.write((java.io.Serializable) List.of(System.in.available(), System.in.read()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    p.start();
+    assertThat(p.join(WAIT)).isTrue();
+    assertThat(p.exitCode()).isZero();
+    assertThat(result.<List<Integer>>read()).containsExactly(0, -1);
+  }
+
+  @Test
+  void assertionsAreEnabledInTheChildWhenTheTestJvmHasThem() {
+    boolean parentHasThem = false;
+    assert parentHasThem = true;
+    assertThat(parentHasThem).as("surefire enables assertions in the test JVM").isTrue();
+
+    ChildResult result = ChildResult.in(dir);
+    Process p = Multiprocessing.getContext("warm").process(() -> {
+      boolean enabled = false;
+      assert enabled = true;
+      result.write(enabled);
+    });
+    p.start();
+    assertThat(p.join(WAIT)).isTrue();
+    assertThat(result.<Boolean>read()).isTrue();
+  }
+
+  @Test
+  void systemPropertiesAndEaGivenToTheParentOnItsCommandLineReachTheChild() {
+    try (var parent = ParentJvm.start(dir, List.of("-ea", "-Dmp4j.test.marker=hello from the test"),
+        "environment")) {
+      // the child's stdout is the parent's
+      assertThat(parent.awaitLine("child-property=", WAIT)).isEqualTo("hello from the test");
+      assertThat(parent.awaitLine("child-assertions=", WAIT)).isEqualTo("true");
+      assertThat(parent.awaitLine("exitcode=", WAIT)).isEqualTo("0");
+      assertThat(parent.awaitExit(WAIT)).isZero();
+    }
+  }
+
+  @Test
+  void aChildOfAParentWithoutAssertionsHasNone() {
+    try (var parent = ParentJvm.start(dir, List.of(), "environment")) {
+      assertThat(parent.awaitLine("child-property=", WAIT)).isEqualTo("null");
+      assertThat(parent.awaitLine("child-assertions=", WAIT)).isEqualTo("false");
+      assertThat(parent.awaitExit(WAIT)).isZero();
+    }
+  }
+}

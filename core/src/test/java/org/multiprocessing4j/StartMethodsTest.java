@@ -1,0 +1,129 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.multiprocessing4j.Process;
+import org.multiprocessing4j.testutil.ChildResult;
+import org.multiprocessing4j.testutil.Gate;
+
+/**
+ * Start methods and contexts: {@code spawn}, {@code warm}, {@code thread}; Python's
+ * {@code get_context}, {@code set_start_method}, {@code get_all_start_methods}.
+ */
+class StartMethodsTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"spawn", "warm", "thread"})
+  void eachStartMethodRunsTheTarget(String method) {
+    Context context = Multiprocessing.getContext(method);
+    assertThat(context.getStartMethod()).isEqualTo(method);
+    ChildResult result = ChildResult.in(dir);
+    Process p = context.process(() -> result.write((java.io.Serializable) List.of(
+        Multiprocessing.currentProcess().getName(), ProcessHandle.current().pid())), "Runner-" + method);
+
+    p.start();
+    assertThat(p.join(WAIT)).isTrue();
+    assertThat(p.exitCode()).isZero();
+
+    List<Object> reported = result.read();
+    assertThat(reported.get(0)).isEqualTo("Runner-" + method);
+    assertThat(reported.get(1)).isEqualTo(p.pid());
+    if (method.equals("thread")) {
+      assertThat(p.pid()).isEqualTo(ProcessHandle.current().pid());
+    } else {
+      assertThat(p.pid()).isNotEqualTo(ProcessHandle.current().pid());
+    }
+  }
+
+  @Test
+  void threadProcessExitCodeIsOneWhenTheTargetThrowsAndItPrintsTheNameAndStackTrace() {
+    PrintStream originalErr = System.err;
+    var captured = new ByteArrayOutputStream();
+    Process p = Multiprocessing.getContext("thread").process(() -> {
+      throw new IllegalArgumentException("thread target failed on purpose");
+    }, "ThreadThrower");
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      p.start();
+      assertThat(p.join(WAIT)).isTrue();
+    } finally {
+      System.setErr(originalErr);
+    }
+    assertThat(p.exitCode()).isEqualTo(1);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .startsWith("Process ThreadThrower:" + System.lineSeparator()
+            + "java.lang.IllegalArgumentException: thread target failed on purpose");
+  }
+
+  @Test
+  void threadProcessJoinWithTimeoutAndIsAliveFollowItsThread() {
+    Gate gate = Gate.in(dir);
+    Process p = Multiprocessing.getContext("thread").process(gate::await);
+    p.start();
+    try {
+      assertThat(p.isAlive()).isTrue();
+      assertThat(p.join(Duration.ofMillis(50))).isFalse();
+      assertThat(Multiprocessing.activeChildren()).contains(p);
+    } finally {
+      gate.open();
+      assertThat(p.join(WAIT)).isTrue();
+    }
+    assertThat(p.isAlive()).isFalse();
+    assertThat(p.exitCode()).isZero();
+  }
+
+  @Test
+  void setStartMethodTwiceWithoutForceThrowsIllegalStateException() {
+    String previous = Multiprocessing.getStartMethod();
+    try {
+      Multiprocessing.setStartMethod("warm", true);
+      assertThat(Multiprocessing.getStartMethod()).isEqualTo("warm");
+      assertThat(Multiprocessing.getContext().getStartMethod()).isEqualTo("warm");
+
+      assertThatThrownBy(() -> Multiprocessing.setStartMethod("spawn"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("context has already been set (start method 'warm'); call setStartMethod(method, true)"
+              + " to change it, or use getContext(method)");
+      assertThat(Multiprocessing.getStartMethod()).isEqualTo("warm");
+
+      Multiprocessing.setStartMethod("thread", true);
+      assertThat(Multiprocessing.getStartMethod()).isEqualTo("thread");
+    } finally {
+      Multiprocessing.setStartMethod(previous, true);
+    }
+  }
+
+  @Test
+  void getAllStartMethodsIsSpawnWarmThreadWithTheDefaultFirst() {
+    assertThat(Multiprocessing.getAllStartMethods()).containsExactly("spawn", "warm", "thread");
+  }
+
+  @Test
+  void getContextOfAnUnknownMethodThrowsIllegalArgumentException() {
+    assertThatThrownBy(() -> Multiprocessing.getContext("nope"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot find context for 'nope': the start methods are [spawn, warm, thread]");
+    assertThatThrownBy(() -> Multiprocessing.setStartMethod("nope", true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot find context for 'nope'");
+  }
+
+  @Test
+  void cpuCountIsPositive() {
+    assertThat(Multiprocessing.cpuCount()).isPositive().isEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+}

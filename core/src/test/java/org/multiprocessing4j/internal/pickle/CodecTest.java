@@ -1,0 +1,142 @@
+package org.multiprocessing4j.internal.pickle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.multiprocessing4j.PicklingException;
+import org.multiprocessing4j.function.SerializableFunction;
+
+/** The codec that moves objects between JVMs: what round-trips, and how a failure reads. */
+class CodecTest {
+
+  private static Object roundTrip(Object value) {
+    return Codec.decode(Codec.encode(value, "a test value"));
+  }
+
+  static Stream<Object> scalars() {
+    return Stream.of(true, false, 0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 42L, Long.MIN_VALUE,
+        3.5d, Double.NaN, Double.NEGATIVE_INFINITY, -0.0d, 1.25f, (short) -7, (byte) 0x7f, 'x', '\u20ac',
+        "", "plain ascii", "non-ASCII: äöü ß € 日本語 \uD83D\uDE00");
+  }
+
+  @ParameterizedTest
+  @MethodSource("scalars")
+  void boxedPrimitivesAndStringsRoundTripWithTheirType(Object value) {
+    Object back = roundTrip(value);
+    assertThat(back).isEqualTo(value).hasSameClassAs(value);
+  }
+
+  @Test
+  void nullRoundTrips() {
+    assertThat(roundTrip(null)).isNull();
+  }
+
+  @Test
+  void primitiveArraysRoundTrip() {
+    assertThat((byte[]) roundTrip(new byte[] {0, 1, -1, 127, -128})).containsExactly(0, 1, -1, 127, -128);
+    assertThat((byte[]) roundTrip(new byte[0])).isEmpty();
+    assertThat((int[]) roundTrip(new int[] {1, -2, Integer.MAX_VALUE})).containsExactly(1, -2, Integer.MAX_VALUE);
+    assertThat((long[]) roundTrip(new long[] {Long.MIN_VALUE, 0, 5})).containsExactly(Long.MIN_VALUE, 0, 5);
+    assertThat((double[]) roundTrip(new double[] {0.5, -1e300, Double.MIN_VALUE}))
+        .containsExactly(0.5, -1e300, Double.MIN_VALUE);
+  }
+
+  record Point(int x, String label, List<Double> weights) implements Serializable {}
+
+  @Test
+  void aRecordRoundTrips() {
+    var p = new Point(3, "p", List.of(1.0, 2.0));
+    assertThat(roundTrip(p)).isEqualTo(p).isNotSameAs(p);
+  }
+
+  @Test
+  void listsAndMapsRoundTripWithContentsAndOrder() {
+    var list = new ArrayList<Object>(List.of("a", 1, 2L, List.of("nested")));
+    list.add(null);
+    var map = new LinkedHashMap<String, Object>();
+    map.put("z", 1);
+    map.put("a", new int[] {1, 2});
+    map.put("m", Map.of("k", "v"));
+
+    assertThat(roundTrip(list)).isEqualTo(list).isInstanceOf(ArrayList.class);
+    @SuppressWarnings("unchecked")
+    var back = (Map<String, Object>) roundTrip(map);
+    assertThat(back).isInstanceOf(LinkedHashMap.class).containsOnlyKeys("z", "a", "m");
+    assertThat(back.keySet()).containsExactly("z", "a", "m");
+    assertThat((int[]) back.get("a")).containsExactly(1, 2);
+    assertThat(back.get("m")).isEqualTo(Map.of("k", "v"));
+    assertThat(roundTrip(List.of(1, 2, 3))).isEqualTo(List.of(1, 2, 3));
+  }
+
+  @Test
+  void aSerializableLambdaRoundTripsWithWhatItCaptured() {
+    String suffix = "!";
+    SerializableFunction<String, String> shout = s -> s.toUpperCase() + suffix;
+    @SuppressWarnings("unchecked")
+    var back = (SerializableFunction<String, String>) roundTrip(shout);
+    assertThat(back.apply("hi")).isEqualTo("HI!");
+  }
+
+  @Test
+  void anExceptionRoundTripsWithMessageCauseAndStackTrace() {
+    var cause = new IllegalArgumentException("the cause");
+    var e = new IllegalStateException("the message", cause);
+    e.addSuppressed(new UnsupportedOperationException("suppressed"));
+
+    var back = (IllegalStateException) roundTrip(e);
+
+    assertThat(back).hasMessage("the message").isNotSameAs(e);
+    assertThat(back.getCause()).isInstanceOf(IllegalArgumentException.class).hasMessage("the cause");
+    assertThat(back.getStackTrace()).isEqualTo(e.getStackTrace());
+    assertThat(back.getStackTrace()[0].getMethodName())
+        .isEqualTo("anExceptionRoundTripsWithMessageCauseAndStackTrace");
+    assertThat(back.getCause().getStackTrace()).isEqualTo(cause.getStackTrace());
+    assertThat(back.getSuppressed()).singleElement().isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  static final class NotSerializableThing {}
+
+  record Holder(Object content) implements Serializable {}
+
+  @Test
+  void aNonSerializableObjectFailsInTheSenderWithPicklingExceptionNamingTheClass() {
+    assertThatThrownBy(() -> Codec.encode(new Holder(new NotSerializableThing()), "the holder"))
+        .isInstanceOf(PicklingException.class)
+        .hasMessageStartingWith("cannot send the holder (" + Holder.class.getName() + ") to another process: class "
+            + NotSerializableThing.class.getName() + " is not serializable.")
+        .hasMessageContaining("Make it implement java.io.Serializable")
+        .hasCauseInstanceOf(java.io.NotSerializableException.class);
+  }
+
+  @Test
+  void encodeToAppendsSoSeveralValuesShareOneBuffer() {
+    var out = new ByteArrayOutputStream();
+    Codec.encodeTo("first", out, "a string");
+    int firstLength = out.size();
+    Codec.encodeTo(List.of(2), out, "a list");
+    byte[] all = out.toByteArray();
+
+    assertThat(Codec.decode(all, 0, firstLength)).isEqualTo("first");
+    assertThat(Codec.decode(all, firstLength, all.length - firstLength)).isEqualTo(List.of(2));
+  }
+
+  @Test
+  void decodingGarbageFailsWithPicklingException() {
+    assertThatThrownBy(() -> Codec.decode(new byte[0]))
+        .isInstanceOf(PicklingException.class)
+        .hasMessage("cannot decode an empty message");
+    assertThatThrownBy(() -> Codec.decode(new byte[] {99}))
+        .isInstanceOf(PicklingException.class)
+        .hasMessage("cannot decode a message starting with byte 99: not this codec's format");
+  }
+}

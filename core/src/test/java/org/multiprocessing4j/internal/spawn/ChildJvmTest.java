@@ -1,0 +1,37 @@
+package org.multiprocessing4j.internal.spawn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which of the parent's JVM options a child JVM gets (DESIGN.md §2). */
+class ChildJvmTest {
+
+  @Test
+  void keepsSystemPropertiesAssertionSwitchesAndModuleOptionsAndDropsTheRest() {
+    List<String> parent = List.of("-Dfoo=bar", "-Djava.class.path=/x", "-ea:com.example...", "-esa",
+        "-agentlib:jdwp=transport=dt_socket", "-javaagent:/agent.jar", "-XX:AOTCache=/c.aot", "-Xmx4g",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--enable-preview");
+
+    assertThat(ChildJvm.filterInherited(parent)).containsExactly("-Dfoo=bar", "-ea:com.example...", "-esa",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--enable-preview");
+  }
+
+  @Test
+  void assertionsEnabledWithoutASwitchOnTheCommandLineGiveTheChildEa() {
+    // Maven Surefire enables assertions through ClassLoader.setDefaultAssertionStatus, not with -ea
+    assertThat(ChildJvm.withAssertionStatus(List.of("-Dfoo=bar"), true)).containsExactly("-Dfoo=bar", "-ea");
+    assertThat(ChildJvm.withAssertionStatus(List.of("-esa"), true)).containsExactly("-esa", "-ea");
+    assertThat(ChildJvm.withAssertionStatus(List.of("-Dfoo=bar"), false)).containsExactly("-Dfoo=bar");
+  }
+
+  @Test
+  void anAssertionSwitchOnTheCommandLineIsPassedOnAsIs() {
+    assertThat(ChildJvm.withAssertionStatus(List.of("-ea:com.example..."), true)).containsExactly("-ea:com.example...");
+    assertThat(ChildJvm.withAssertionStatus(List.of("-da"), true)).containsExactly("-da");
+    assertThat(ChildJvm.withAssertionStatus(List.of("-ea"), true)).containsExactly("-ea");
+  }
+}
