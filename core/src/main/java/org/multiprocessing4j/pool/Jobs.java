@@ -197,6 +197,7 @@ final class Jobs {
     private final Consumer<? super R> callback;
     private final Consumer<? super Throwable> errorCallback;
     private boolean handedOut;
+    private boolean settled;
 
     ApplyJob(long id, Serializable call, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback) {
       super(id, null);
@@ -227,16 +228,18 @@ final class Jobs {
     @Override
     @SuppressWarnings("unchecked")
     Runnable chunkDone(int index, boolean ok, Object value) {
+      settled = true;
       return ok ? result.succeed((R) value, callback) : result.fail(failure(value), errorCallback);
     }
 
     @Override
     boolean finished() {
-      return result.isDone();
+      return settled || result.isCancelled();
     }
 
     @Override
     Runnable fail(Throwable failure) {
+      settled = true;
       return result.fail(failure, errorCallback);
     }
   }
@@ -260,6 +263,7 @@ final class Jobs {
     private int handedOut;
     private int done;
     private long itemsDone;
+    private boolean settled;
 
     MapJob(long id, Serializable func, List<?> items, int chunksize, Consumer<? super List<R>> callback,
         Consumer<? super Throwable> errorCallback) {
@@ -274,7 +278,7 @@ final class Jobs {
 
     @Override
     Chunk nextChunk() {
-      if (handedOut >= chunks || result.isDone()) {
+      if (handedOut >= chunks || finished()) {
         return null;
       }
       int from = handedOut * chunksize;
@@ -285,16 +289,17 @@ final class Jobs {
 
     @Override
     boolean inputDone() {
-      return handedOut >= chunks || result.isDone();
+      return handedOut >= chunks || finished();
     }
 
     @Override
     @SuppressWarnings("unchecked")
     Runnable chunkDone(int index, boolean ok, Object value) {
-      if (result.isDone()) {
+      if (settled) {
         return null;
       }
       if (!ok) {
+        settled = true;
         return result.fail(failure(value), errorCallback); // Python: the first failure fails the map
       }
       results[index] = value;
@@ -302,6 +307,7 @@ final class Jobs {
       if (++done < chunks) {
         return null;
       }
+      settled = true;
       var all = new ArrayList<R>(items.size());
       for (Object part : results) {
         all.addAll((List<R>) part);
@@ -311,16 +317,21 @@ final class Jobs {
 
     /** An empty map completes at once. */
     Runnable completeIfEmpty() {
-      return chunks == 0 ? result.succeed(new ArrayList<>(), callback) : null;
+      if (chunks != 0) {
+        return null;
+      }
+      settled = true;
+      return result.succeed(new ArrayList<>(), callback);
     }
 
     @Override
     boolean finished() {
-      return result.isDone();
+      return settled || result.isCancelled();
     }
 
     @Override
     Runnable fail(Throwable failure) {
+      settled = true;
       return result.fail(failure, errorCallback);
     }
 

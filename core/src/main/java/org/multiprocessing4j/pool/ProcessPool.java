@@ -77,6 +77,8 @@ final class ProcessPool implements Pool {
   private final Thread resultThread;
   private State state = State.RUNNING;
   private int startupFailures;
+  private volatile boolean workersKilled;
+  private final Set<Long> workerPids = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** One worker place: its current process, inbox and the chunks it holds. */
   private final class Slot {
@@ -117,9 +119,20 @@ final class ProcessPool implements Pool {
     this.results = RingQueue.createSimple();
     this.slots = new Slot[processes];
     synchronized (lock) {
-      for (int i = 0; i < processes; i++) {
-        slots[i] = new Slot(i);
-        startWorker(slots[i]);
+      try {
+        for (int i = 0; i < processes; i++) {
+          slots[i] = new Slot(i);
+          startWorker(slots[i]);
+        }
+      } catch (RuntimeException e) {
+        for (Slot s : slots) {
+          if (s != null && s.process != null) {
+            s.process.kill();
+            s.inbox.close();
+          }
+        }
+        results.close();
+        throw e;
       }
     }
     resultThread = Thread.ofPlatform().daemon().name("mp4j-pool-results").start(this::handleResults);
@@ -149,6 +162,7 @@ final class ProcessPool implements Pool {
     slot.process = p;
     int generation = slot.generation;
     p.start();
+    workerPids.add(p.pid());
     p.onExit().thenRun(() -> results.put(new PoolMessages.Exited(id, generation, p.exitCode())));
   }
 
@@ -309,7 +323,22 @@ final class ProcessPool implements Pool {
         e.printStackTrace();
       }
     } finally {
-      results.close();
+      if (workersKilled) {
+        // a killed worker never gave its hold on the result queue back: once every worker's
+        // process is gone (they report their exit a little before the OS is done), remove it
+        for (long pid : workerPids) {
+          ProcessHandle.of(pid).ifPresent(h -> {
+            try {
+              h.onExit().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+              // reap what can be reaped
+            }
+          });
+        }
+        results.closeAndReap();
+      } else {
+        results.close();
+      }
     }
   }
 
@@ -386,7 +415,13 @@ final class ProcessPool implements Pool {
       requeued.addFirst(it.next());
     }
     s.inFlight.clear();
-    s.inbox.close();
+    boolean normalExit = e.exitCode() != null && e.exitCode() == 0;
+    if (normalExit) {
+      s.inbox.close();
+    } else {
+      s.inbox.closeAndReap(); // a killed worker never gave its hold on the inbox back
+      workersKilled = true;
+    }
     s.process = null;
     s.ready = false;
     if (!wasReady && running == null && state == State.RUNNING) {
@@ -399,7 +434,25 @@ final class ProcessPool implements Pool {
       state = State.TERMINATED;
       killAll();
     } else if (state == State.RUNNING || (state == State.CLOSING && !jobs.isEmpty())) {
-      startWorker(s);
+      replaceWorker(s, after);
+    }
+  }
+
+  /** Starts a new worker in {@code slot}; a start that fails counts as a start-up failure (lock held). */
+  private void replaceWorker(Slot slot, List<Runnable> after) {
+    while (true) {
+      try {
+        startWorker(slot);
+        return;
+      } catch (RuntimeException e) {
+        slot.process = null;
+        if (++startupFailures >= MAX_STARTUP_FAILURES) {
+          failAll(new ProcessException("the pool cannot start workers any more: " + e.getMessage(), e), after);
+          state = State.TERMINATED;
+          killAll();
+          return;
+        }
+      }
     }
   }
 
@@ -417,6 +470,8 @@ final class ProcessPool implements Pool {
   private void tick() {
     List<Slot> overdue = new ArrayList<>();
     synchronized (lock) {
+      // jobs cancelled before any of their chunks ran get no result to retire them
+      new ArrayList<>(jobs.values()).forEach(this::retireIfFinished);
       if (taskTimeout != null) {
         long now = System.nanoTime();
         for (Slot s : slots) {
@@ -768,7 +823,11 @@ final class ProcessPool implements Pool {
       futures.add(submit(t));
     }
     for (Future<T> f : futures) {
-      ((AsyncResult<T>) f).await(Duration.ofDays(365_000));
+      try {
+        f.get();
+      } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+        // invokeAll returns the failed future as it is
+      }
     }
     return futures;
   }
@@ -850,7 +909,12 @@ final class ProcessPool implements Pool {
   @Override
   public String toString() {
     synchronized (lock) {
-      return "<Pool state=" + state + " pool_size=" + slots.length + ">";
+      var inFlight = new ArrayList<Integer>();
+      for (Slot slot : slots) {
+        inFlight.add(slot.inFlight.size());
+      }
+      return "<Pool state=" + state + " pool_size=" + slots.length + " jobs=" + jobs.size() + " queued="
+          + requeued.size() + " in_flight=" + inFlight + ">";
     }
   }
 }

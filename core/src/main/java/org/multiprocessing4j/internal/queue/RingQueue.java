@@ -18,6 +18,7 @@ import org.multiprocessing4j.internal.futex.Futex;
 import org.multiprocessing4j.internal.pickle.Codec;
 import org.multiprocessing4j.internal.ring.RingBuffer;
 import org.multiprocessing4j.internal.shm.ShmSegment;
+import org.multiprocessing4j.internal.shm.ShmSweeper;
 import org.multiprocessing4j.internal.spawn.ExitHooks;
 
 /**
@@ -293,6 +294,23 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
       }
     }
     segment.close();
+  }
+
+  /**
+   * Closes this handle and, when no live process maps the queue any more, removes it: for queues
+   * whose other holders may have been killed (a killed process never gives its hold back), such
+   * as a pool's worker inboxes and result queue. The check reads every process's memory map, so
+   * it is for rare events, not for every close.
+   */
+  public void closeAndReap() {
+    close();
+    Thread f;
+    synchronized (lock) {
+      f = feeder;
+    }
+    if (f == null) {
+      ShmSweeper.deleteIfUnmapped(name);
+    }
   }
 
   @Override
