@@ -9,5 +9,6 @@ module org.multiprocessing4j {
   exports org.multiprocessing4j;
   exports org.multiprocessing4j.function;
   exports org.multiprocessing4j.connection;
+  exports org.multiprocessing4j.pool;
   exports org.multiprocessing4j.sharedmemory;
 }

@@ -156,6 +156,46 @@ public final class Multiprocessing {
     SparePool.get().setSpares(spares);
   }
 
+  /** A new unbounded {@link Queue} (Python's {@code multiprocessing.Queue()}). */
+  public static <E> Queue<E> queue() {
+    return DEFAULT.queue();
+  }
+
+  /** A new {@link Queue} holding at most {@code maxsize} items; 0 or less is unbounded. */
+  public static <E> Queue<E> queue(int maxsize) {
+    return DEFAULT.queue(maxsize);
+  }
+
+  /** A new unbounded {@link JoinableQueue} (Python's {@code multiprocessing.JoinableQueue()}). */
+  public static <E> JoinableQueue<E> joinableQueue() {
+    return DEFAULT.joinableQueue();
+  }
+
+  /** A new {@link JoinableQueue} holding at most {@code maxsize} items; 0 or less is unbounded. */
+  public static <E> JoinableQueue<E> joinableQueue(int maxsize) {
+    return DEFAULT.joinableQueue(maxsize);
+  }
+
+  /** A new {@link SimpleQueue} (Python's {@code multiprocessing.SimpleQueue()}). */
+  public static <E> SimpleQueue<E> simpleQueue() {
+    return DEFAULT.simpleQueue();
+  }
+
+  /** A pool of {@link #cpuCount()} workers (Python's {@code multiprocessing.Pool()}). */
+  public static org.multiprocessing4j.pool.Pool pool() {
+    return DEFAULT.pool();
+  }
+
+  /** A pool of {@code processes} workers (Python's {@code multiprocessing.Pool(processes)}). */
+  public static org.multiprocessing4j.pool.Pool pool(int processes) {
+    return DEFAULT.pool(processes);
+  }
+
+  /** A builder for a pool: processes, initializer, maxTasksPerChild, task timeout, progress. */
+  public static org.multiprocessing4j.pool.Pool.Builder poolBuilder() {
+    return DEFAULT.poolBuilder();
+  }
+
   /**
    * Does nothing: Python's {@code freeze_support()} prepares frozen Windows executables; a JVM
    * child always has the class path it needs. Kept so that ported code compiles.

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.multiprocessing4j.internal.spawn.SparePool;
@@ -42,7 +44,8 @@ import org.multiprocessing4j.internal.spawn.SparePool;
  * of a JVM a test started itself ({@link #registerOwnedPid}), as in {@code mp4j-<pid>-<random>}
  * (DESIGN.md §4), or carries no pid at all. Leaked files are reported and deleted.
  */
-public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCallback {
+public final class LeakCheckExtension
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   /** How long processes on their way out get before they count as leaked. */
   public static final Duration GRACE = Duration.ofSeconds(5);
   /** How long killed leftovers get to disappear before the check gives up waiting for them. */
@@ -57,8 +60,16 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
   private static final Set<Long> OWNED_PIDS = ConcurrentHashMap.newKeySet();
   private static volatile Method lastCheckedTest;
 
-  /** What existed before a test. */
-  public record Snapshot(Set<String> shmFiles) {}
+  /**
+   * What existed before a test (or a test class): processes alive then belong to an enclosing
+   * fixture (a pool made in {@code @BeforeAll}), which the class-level check covers.
+   */
+  public record Snapshot(Set<String> shmFiles, Set<Long> processes) {
+    /** A snapshot of nothing: every process and file counts. */
+    public Snapshot(Set<String> shmFiles) {
+      this(shmFiles, Set.of());
+    }
+  }
 
   /**
    * Declares that {@code pid} is a process this test run started (a parent JVM launched by a
@@ -74,6 +85,17 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
   }
 
   @Override
+  public void beforeAll(ExtensionContext context) {
+    context.getStore(NAMESPACE).put(SNAPSHOT, new Snapshot(shmFiles()));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Snapshot before = context.getStore(NAMESPACE).remove(SNAPSHOT, Snapshot.class);
+    verify(before == null ? new Snapshot(Set.of()) : before, GRACE);
+  }
+
+  @Override
   public void beforeEach(ExtensionContext context) {
     lastCheckedTest = context.getTestMethod().orElse(null);
     context.getStore(NAMESPACE).put(SNAPSHOT, snapshot());
@@ -85,9 +107,9 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
     verify(before == null ? new Snapshot(Set.of()) : before, GRACE);
   }
 
-  /** Takes the snapshot a later {@link #verify} compares with. */
+  /** Takes the snapshot a later {@link #verify} compares with: files and child processes now. */
   public static Snapshot snapshot() {
-    return new Snapshot(shmFiles());
+    return new Snapshot(shmFiles(), nonSpareDescendants().stream().map(ProcessHandle::pid).collect(Collectors.toSet()));
   }
 
   /**
@@ -98,7 +120,7 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
    */
   public static void verify(Snapshot before, Duration grace) {
     var problems = new ArrayList<String>();
-    problems.addAll(killLeftoverProcesses(grace));
+    problems.addAll(killLeftoverProcesses(grace, before.processes()));
     problems.addAll(deleteLeakedShmFiles(before));
     if (!problems.isEmpty()) {
       throw new AssertionError("the test leaked (now cleaned up):\n  " + String.join("\n  ", problems));
@@ -120,16 +142,16 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
         .toList();
   }
 
-  private static List<String> killLeftoverProcesses(Duration grace) {
+  private static List<String> killLeftoverProcesses(Duration grace, Set<Long> fixtures) {
     long deadline = System.nanoTime() + grace.toNanos();
-    List<ProcessHandle> left = nonSpareDescendants();
+    List<ProcessHandle> left = newDescendants(fixtures);
     while (!left.isEmpty()) {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         break;
       }
       awaitExit(left, remaining);
-      left = nonSpareDescendants();
+      left = newDescendants(fixtures);
     }
     if (left.isEmpty()) {
       return List.of();
@@ -141,6 +163,15 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
     left.forEach(ProcessHandle::destroyForcibly);
     awaitExit(left, KILL_WAIT.toNanos());
     return described;
+  }
+
+  /** Non-spare descendants that are neither fixtures nor descendants of fixtures. */
+  private static List<ProcessHandle> newDescendants(Set<Long> fixtures) {
+    Set<Long> ignored = new HashSet<>(fixtures);
+    for (long pid : fixtures) {
+      ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> ignored.add(d.pid())));
+    }
+    return nonSpareDescendants().stream().filter(h -> !ignored.contains(h.pid())).toList();
   }
 
   private static void awaitExit(List<ProcessHandle> handles, long nanos) {

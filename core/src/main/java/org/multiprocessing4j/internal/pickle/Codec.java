@@ -45,7 +45,29 @@ public final class Codec {
   static final byte TAG_DOUBLES = 14;
   static final byte TAG_JAVA = 15;
 
+  /** Set while a warm spare decodes a hint: handles must not attach to anything then. */
+  private static final ThreadLocal<Boolean> WARMING_UP = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
   private Codec() {}
+
+  /**
+   * Decodes {@code data} only to load and link the classes it names (a warm spare's hint). Handles
+   * to shared objects met on the way must not attach (they would hold the object alive in an idle
+   * JVM): their {@code readResolve} checks {@link #warmingUp()} and returns a placeholder.
+   */
+  public static void decodeToWarmUp(byte[] data) {
+    WARMING_UP.set(Boolean.TRUE);
+    try {
+      decode(data);
+    } finally {
+      WARMING_UP.set(Boolean.FALSE);
+    }
+  }
+
+  /** Whether this thread decodes a hint: see {@link #decodeToWarmUp}. */
+  public static boolean warmingUp() {
+    return WARMING_UP.get();
+  }
 
   /**
    * Encodes {@code value}.

@@ -112,6 +112,17 @@ public final class ShmSweeper {
     return deleted;
   }
 
+  /**
+   * Deletes segment {@code name} if no live process maps it: for a segment whose other holders
+   * are known to have died (killed processes never give their owner count back), once this
+   * process has closed its own handle.
+   *
+   * @return whether it was deleted
+   */
+  public static boolean deleteIfUnmapped(String name) {
+    return !deleteUnmapped(ShmFiles.DIRECTORY, List.of(name), -1).isEmpty();
+  }
+
   /** The names in {@code dir} that look like the library's segments. */
   static List<String> segmentNames(Path dir) {
     List<String> names = new ArrayList<>();

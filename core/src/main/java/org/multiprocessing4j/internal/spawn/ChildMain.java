@@ -145,7 +145,7 @@ public final class ChildMain {
   private static void warmUpOn(byte[] hint, DataInputStream in) throws IOException {
     try {
       for (int i = 0; i < HINT_DECODES && in.available() == 0; i++) {
-        Codec.decode(hint);
+        Codec.decodeToWarmUp(hint);
       }
     } catch (RuntimeException e) {
       // a hint is only a hint

@@ -1,0 +1,39 @@
+package org.multiprocessing4j.internal.queue;
+
+/**
+ * The layout of a queue's segment payload (Agrona's descriptor style): the queue's own counters,
+ * then the ring that carries the items. Offsets in bytes from the start of the payload.
+ *
+ * <pre>
+ *   0 +------------------------------+
+ *     | SIZE (long)                  |  items put and not yet got, buffered ones included (qsize)
+ *  64 +------------------------------+
+ *     | SLOTS (int) | SLOTS_WAITERS  |  free places of a bounded queue (its semaphore)
+ * 128 +------------------------------+
+ *     | MAXSIZE (int) | KIND (int)   |  0 = unbounded; KIND: {@link #KIND_QUEUE} ...
+ * 192 +------------------------------+
+ *     | UNFINISHED (int) | ..WAITERS |  a JoinableQueue's tasks not yet done
+ * 256 +------------------------------+
+ *     | the ring (RingDescriptor)    |
+ *     +------------------------------+
+ * </pre>
+ */
+final class QueueDescriptor {
+  static final long SIZE = 0;
+  static final long SLOTS = 64;
+  static final long SLOTS_WAITERS = SLOTS + Integer.BYTES;
+  static final long MAXSIZE = 128;
+  static final long KIND = MAXSIZE + Integer.BYTES;
+  static final long UNFINISHED = 192;
+  static final long UNFINISHED_WAITERS = UNFINISHED + Integer.BYTES;
+  static final long RING = 256;
+
+  static final int KIND_QUEUE = 1;
+  static final int KIND_JOINABLE = 2;
+  static final int KIND_SIMPLE = 3;
+
+  /** Data bytes of a queue's ring: large enough that puts rarely need the feeder. */
+  static final int RING_CAPACITY = 1 << 20;
+
+  private QueueDescriptor() {}
+}

@@ -1,0 +1,437 @@
+package org.multiprocessing4j.internal.queue;
+
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.JoinableQueue;
+import org.multiprocessing4j.ProcessInterruptedException;
+import org.multiprocessing4j.QueueEmptyException;
+import org.multiprocessing4j.QueueFullException;
+import org.multiprocessing4j.SimpleQueue;
+import org.multiprocessing4j.internal.futex.Futex;
+import org.multiprocessing4j.internal.pickle.Codec;
+import org.multiprocessing4j.internal.ring.RingBuffer;
+import org.multiprocessing4j.internal.shm.ShmSegment;
+import org.multiprocessing4j.internal.shm.ShmSweeper;
+import org.multiprocessing4j.internal.spawn.ExitHooks;
+
+/**
+ * The one implementation of {@code Queue}, {@code JoinableQueue} and {@code SimpleQueue}
+ * (Python's {@code multiprocessing.queues}): a {@link RingBuffer} in a shared segment, plus the
+ * queue's counters ({@link QueueDescriptor}).
+ *
+ * <p>Overview of implementation. {@code put} serializes the item in the caller's thread, takes a
+ * slot of a bounded queue (a counter in shared memory, waited on with a futex), counts the item
+ * in SIZE (and UNFINISHED for a joinable queue), then writes it straight into the ring when
+ * nothing of this handle is buffered and the ring has room at once; otherwise the item joins the
+ * handle's buffer and the feeder thread (a daemon thread, started on first need) writes it,
+ * waiting for room. So {@code put} never waits on an unbounded queue and one thread's items stay
+ * in order. {@code get} reads the ring (readers take the ring's consumer mutex: Python's
+ * {@code _rlock}), then gives back SIZE and the slot. A simple queue has no buffer: its
+ * {@code put} writes into the ring and waits while it is full.
+ *
+ * <p>At exit of the process, a feeder flushes what is buffered before the process reports its
+ * exit, unless {@link #cancelJoinThread()} was called (Python's {@code _finalize_join}).
+ *
+ * @param <E> the type of the items
+ */
+public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
+  @Serial private static final long serialVersionUID = 1L;
+  private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+  private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  /** A waiter on a queue counter re-reads it at least this often. */
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private final String name;
+  private transient ShmSegment segment;
+  private transient MemorySegment words;
+  private transient RingBuffer ring;
+  private transient int kind;
+  private transient int maxsize;
+  private transient Object lock;
+  private transient ArrayDeque<byte[]> buffer;
+  private transient boolean feederBusy;
+  private transient Thread feeder;
+  private transient volatile boolean closed;
+  private transient volatile boolean joinCancelled;
+
+  private RingQueue(ShmSegment segment) {
+    this.name = segment.name();
+    init(segment);
+  }
+
+  private void init(ShmSegment seg) {
+    this.segment = seg;
+    this.words = seg.payload();
+    this.kind = (int) INT.getVolatile(words, QueueDescriptor.KIND);
+    this.maxsize = (int) INT.getVolatile(words, QueueDescriptor.MAXSIZE);
+    this.ring = RingBuffer.attach(words.asSlice(QueueDescriptor.RING), name);
+    this.lock = new Object();
+    this.buffer = new ArrayDeque<>();
+  }
+
+  /** A new queue; {@code maxsize <= 0} is unbounded (Python's rule). */
+  public static <E> RingQueue<E> create(int maxsize, boolean joinable) {
+    return create(joinable ? QueueDescriptor.KIND_JOINABLE : QueueDescriptor.KIND_QUEUE, Math.max(0, maxsize));
+  }
+
+  /** A new simple queue. */
+  public static <E> RingQueue<E> createSimple() {
+    return create(QueueDescriptor.KIND_SIMPLE, 0);
+  }
+
+  private static <E> RingQueue<E> create(int kind, int maxsize) {
+    ShmSegment seg = ShmSegment.create(QueueDescriptor.RING + RingBuffer.segmentSize(QueueDescriptor.RING_CAPACITY));
+    MemorySegment w = seg.payload();
+    INT.setVolatile(w, QueueDescriptor.MAXSIZE, maxsize);
+    INT.setVolatile(w, QueueDescriptor.SLOTS, maxsize);
+    INT.setVolatile(w, QueueDescriptor.KIND, kind);
+    RingBuffer.format(w.asSlice(QueueDescriptor.RING), seg.name(), false);
+    return new RingQueue<>(seg);
+  }
+
+  // ------------------------------------------------------------------------------ put
+
+  @Override
+  public void put(E item) {
+    put(item, true, null);
+  }
+
+  @Override
+  public void putNowait(E item) {
+    put(item, false, null);
+  }
+
+  @Override
+  public void put(E item, boolean block, Duration timeout) {
+    checkOpen("put");
+    byte[] bytes = Codec.encode(item, "an item put on " + this);
+    if (maxsize > 0 && !takeSlot(block, timeout)) {
+      throw new QueueFullException(this + " is full (maxsize " + maxsize + ")"
+          + (block ? " after waiting " + timeout : "") + "; get items first or put with a longer timeout");
+    }
+    LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
+    if (kind == QueueDescriptor.KIND_JOINABLE) {
+      INT.getAndAdd(words, QueueDescriptor.UNFINISHED, 1);
+    }
+    try {
+      if (kind == QueueDescriptor.KIND_SIMPLE) {
+        ring.write(bytes, 0, bytes.length);
+        return;
+      }
+      synchronized (lock) {
+        if (buffer.isEmpty() && !feederBusy && ring.tryWrite(bytes, 0, bytes.length)) {
+          return;
+        }
+        buffer.add(bytes);
+        startFeeder();
+        lock.notifyAll();
+      }
+    } catch (InterruptedException e) {
+      LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while putting on " + this, e);
+    }
+  }
+
+  /**
+   * Puts an item into a simple queue with one known reader, checking {@code readerAlive} while
+   * the ring is full: the pool's way to feed a worker without hanging on a dead one.
+   *
+   * @throws RingBuffer.PeerGoneException when the reader died while the ring was full
+   */
+  public void putWhile(E item, java.util.function.BooleanSupplier readerAlive) {
+    checkOpen("put");
+    byte[] bytes = Codec.encode(item, "an item put on " + this);
+    LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
+    try {
+      ring.write(bytes, 0, bytes.length, readerAlive);
+    } catch (InterruptedException e) {
+      LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while putting on " + this, e);
+    }
+  }
+
+  private boolean takeSlot(boolean block, Duration timeout) {
+    long deadline = !block ? 0 : timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
+    while (true) {
+      int free = (int) INT.getVolatile(words, QueueDescriptor.SLOTS);
+      if (free > 0) {
+        if (INT.compareAndSet(words, QueueDescriptor.SLOTS, free, free - 1)) {
+          return true;
+        }
+        continue;
+      }
+      long remaining = deadline == Long.MAX_VALUE ? SLICE_NANOS : deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return false;
+      }
+      awaitWord(QueueDescriptor.SLOTS, QueueDescriptor.SLOTS_WAITERS, 0, Math.min(remaining, SLICE_NANOS), "putting on");
+    }
+  }
+
+  private void startFeeder() {
+    if (feeder == null) {
+      feeder = Thread.ofPlatform().daemon().name("mp4j-queue-feeder").start(this::feed);
+      ExitHooks.addFirst(this::flushAtExit);
+    }
+  }
+
+  /** The feeder thread: moves buffered items into the ring, in order, until closed and empty. */
+  private void feed() {
+    while (true) {
+      byte[] next;
+      synchronized (lock) {
+        while (buffer.isEmpty() && !closed) {
+          try {
+            lock.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (buffer.isEmpty()) {
+          break; // closed and flushed
+        }
+        next = buffer.poll();
+        feederBusy = true;
+      }
+      try {
+        ring.write(next, 0, next.length);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // as Python's feeder: report and go on with the next item
+        System.err.println("multiprocessing4j: the feeder of " + this + " could not write an item: " + e);
+      } finally {
+        synchronized (lock) {
+          feederBusy = false;
+          lock.notifyAll();
+        }
+      }
+    }
+    segment.close();
+  }
+
+  private void flushAtExit() {
+    if (!joinCancelled) {
+      close();
+      joinThread();
+    }
+  }
+
+  // ------------------------------------------------------------------------------ get
+
+  @Override
+  public E get() {
+    return get(true, null);
+  }
+
+  @Override
+  public E getNowait() {
+    return get(false, null);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public E get(boolean block, Duration timeout) {
+    checkOpen("get");
+    long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
+    byte[] bytes;
+    try {
+      bytes = ring.read(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while getting from " + this, e);
+    }
+    if (bytes == null) {
+      throw new QueueEmptyException(this + " is empty" + (block ? " after waiting " + timeout : ""));
+    }
+    LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+    if (maxsize > 0) {
+      INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
+      wakeIfWaiting(QueueDescriptor.SLOTS, QueueDescriptor.SLOTS_WAITERS);
+    }
+    return (E) Codec.decode(bytes);
+  }
+
+  // ------------------------------------------------------------------------------ state
+
+  @Override
+  public int qsize() {
+    checkOpen("qsize");
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) LONG.getVolatile(words, QueueDescriptor.SIZE)));
+  }
+
+  @Override
+  public boolean empty() {
+    checkOpen("empty");
+    return !ring.hasData();
+  }
+
+  @Override
+  public boolean full() {
+    checkOpen("full");
+    return maxsize > 0 && (int) INT.getVolatile(words, QueueDescriptor.SLOTS) <= 0;
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      lock.notifyAll();
+      if (feeder != null) {
+        return; // the feeder flushes, then releases the segment
+      }
+    }
+    segment.close();
+  }
+
+  /**
+   * Closes this handle and, when no live process maps the queue any more, removes it: for queues
+   * whose other holders may have been killed (a killed process never gives its hold back), such
+   * as a pool's worker inboxes and result queue. The check reads every process's memory map, so
+   * it is for rare events, not for every close.
+   */
+  public void closeAndReap() {
+    close();
+    Thread f;
+    synchronized (lock) {
+      f = feeder;
+    }
+    if (f == null) {
+      ShmSweeper.deleteIfUnmapped(name);
+    }
+  }
+
+  @Override
+  public void joinThread() {
+    if (!closed) {
+      throw new IllegalStateException(this + " is not closed: call close() before joinThread()");
+    }
+    Thread f;
+    synchronized (lock) {
+      f = feeder;
+    }
+    if (f != null) {
+      try {
+        f.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ProcessInterruptedException("interrupted while joining the feeder of " + this, e);
+      }
+    }
+  }
+
+  @Override
+  public void cancelJoinThread() {
+    joinCancelled = true;
+  }
+
+  // ------------------------------------------------------------------------------ joinable
+
+  @Override
+  public void taskDone() {
+    checkJoinable("taskDone");
+    while (true) {
+      int unfinished = (int) INT.getVolatile(words, QueueDescriptor.UNFINISHED);
+      if (unfinished <= 0) {
+        throw new IllegalStateException("task_done() called too many times on " + this
+            + ": every item put has already been marked done");
+      }
+      if (INT.compareAndSet(words, QueueDescriptor.UNFINISHED, unfinished, unfinished - 1)) {
+        if (unfinished == 1) {
+          wakeIfWaiting(QueueDescriptor.UNFINISHED, QueueDescriptor.UNFINISHED_WAITERS);
+        }
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void join() {
+    checkJoinable("join");
+    while (true) {
+      int unfinished = (int) INT.getVolatile(words, QueueDescriptor.UNFINISHED);
+      if (unfinished <= 0) {
+        return;
+      }
+      awaitWord(QueueDescriptor.UNFINISHED, QueueDescriptor.UNFINISHED_WAITERS, unfinished, SLICE_NANOS, "joining");
+    }
+  }
+
+  private void checkJoinable(String what) {
+    checkOpen(what);
+    if (kind != QueueDescriptor.KIND_JOINABLE) {
+      throw new IllegalStateException(what + "() needs a JoinableQueue; " + this + " is a plain queue");
+    }
+  }
+
+  // ------------------------------------------------------------------------------ helpers
+
+  private void awaitWord(long word, long waiters, int expected, long nanos, String doing) {
+    INT.getAndAdd(words, waiters, 1);
+    try {
+      Futex.await(words, word, expected, nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while " + doing + " " + this, e);
+    } finally {
+      INT.getAndAdd(words, waiters, -1);
+    }
+  }
+
+  private void wakeIfWaiting(long word, long waiters) {
+    if ((int) INT.getVolatile(words, waiters) > 0) {
+      Futex.wakeAll(words, word);
+    }
+  }
+
+  private void checkOpen(String what) {
+    if (closed) {
+      throw new IllegalStateException(this + " is closed: cannot " + what + "; create a new queue or"
+          + " stop using this handle");
+    }
+  }
+
+  @Override
+  public String toString() {
+    String type = switch (kind) {
+      case QueueDescriptor.KIND_JOINABLE -> "JoinableQueue";
+      case QueueDescriptor.KIND_SIMPLE -> "SimpleQueue";
+      default -> "Queue";
+    };
+    return type + "(" + name + (maxsize > 0 ? ", maxsize=" + maxsize : "") + ")";
+  }
+
+  // ------------------------------------------------------------------------------ serialization
+
+  /** Travels as its segment's name; the receiver attaches (see {@link ShmSegment}). */
+  @Serial
+  private Object writeReplace() {
+    checkOpen("send");
+    return new Ref(name);
+  }
+
+  @Serial
+  private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a queue travels as its name, not its fields");
+  }
+
+  /** The serialized form of a queue handle. */
+  private record Ref(String name) implements Serializable {
+    @Serial
+    private Object readResolve() {
+      return Codec.warmingUp() ? null : new RingQueue<>(ShmSegment.attach(name)); // null: see Codec.decodeToWarmUp
+    }
+  }
+}

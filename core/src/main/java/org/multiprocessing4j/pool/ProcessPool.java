@@ -1,0 +1,920 @@
+package org.multiprocessing4j.pool;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.multiprocessing4j.Context;
+import org.multiprocessing4j.PicklingException;
+import org.multiprocessing4j.Process;
+import org.multiprocessing4j.ProcessException;
+import org.multiprocessing4j.ProcessInterruptedException;
+import org.multiprocessing4j.ProcessTimeoutException;
+import org.multiprocessing4j.QueueEmptyException;
+import org.multiprocessing4j.function.SerializableBiFunction;
+import org.multiprocessing4j.function.SerializableCallable;
+import org.multiprocessing4j.function.SerializableFunction;
+import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.queue.RingQueue;
+import org.multiprocessing4j.internal.ring.RingBuffer;
+import org.multiprocessing4j.pool.Jobs.Chunk;
+import org.multiprocessing4j.pool.Jobs.Job;
+
+/**
+ * The {@link Pool} implementation (Python's {@code multiprocessing.pool.Pool}).
+ *
+ * <p>Overview of implementation. Each worker slot has a worker process and its own inbox (a
+ * {@link RingQueue}); all workers answer through one result queue. The pool hands a chunk to the
+ * slot with the fewest chunks in flight, at most {@link #PREFETCH} per worker (so a worker finds
+ * its next chunk waiting), sending the job's function first if that worker has not had it. One
+ * result thread reads the result queue, completes jobs, runs callbacks (outside the pool's lock)
+ * and hands out more chunks. When a worker's process ends, the pool posts an {@code Exited}
+ * message into the same result queue, behind every result the worker sent before it died: the
+ * chunk it was running fails ({@link WorkerLostException}, or {@link ProcessTimeoutException}
+ * when the pool killed it for running too long), the chunks queued to it go back to the front of
+ * the line, and a new worker takes the slot. Messages to a slot are queued under the lock and
+ * written outside it, in order, by whoever holds the slot's send lock; a write to a dead worker's
+ * full inbox gives up when the worker is seen dead.
+ */
+final class ProcessPool implements Pool {
+  /** Chunks in flight per worker: the one running and one waiting in its inbox. */
+  private static final int PREFETCH = 2;
+  /** How often the result thread looks at task timeouts and progress while idle. */
+  private static final Duration TICK = Duration.ofMillis(100);
+  /** Workers that die before reporting ready, in a row, before the pool gives up. */
+  private static final int MAX_STARTUP_FAILURES = 5;
+  private static final AtomicLong JOB_IDS = new AtomicLong();
+  private static final AtomicLong WORKER_NAMES = new AtomicLong();
+
+  private enum State { RUNNING, CLOSING, TERMINATED }
+
+  private final Context context;
+  private final SerializableRunnable initializer;
+  private final int maxTasks;
+  private final Duration taskTimeout;
+  private final Progress progress;
+  private final RingQueue<Object> results;
+  private final Slot[] slots;
+  private final Object lock = new Object();
+  private final ArrayDeque<Chunk> requeued = new ArrayDeque<>();
+  private final ArrayDeque<Job> feeding = new ArrayDeque<>();
+  private final Map<Long, Job> jobs = new HashMap<>();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Thread resultThread;
+  private State state = State.RUNNING;
+  private int startupFailures;
+  private volatile boolean workersKilled;
+  private final Set<Long> workerPids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** One worker place: its current process, inbox and the chunks it holds. */
+  private final class Slot {
+    final int id;
+    Process process;
+    RingQueue<Object> inbox;
+    int generation;
+    boolean ready;
+    boolean stopSent;
+    boolean killedForTimeout;
+    int tasksGiven;
+    final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
+    final Set<Long> funcsSent = new HashSet<>();
+    final ArrayDeque<Object> outbox = new ArrayDeque<>();
+    final Object sendLock = new Object();
+    long runningSince;
+    long idleSince;
+    // insights
+    Long pid;
+    long tasksDone;
+    long busyNanos;
+    long idleNanos;
+    long startupNanos;
+    int restarts = -1;
+
+    Slot(int id) {
+      this.id = id;
+    }
+  }
+
+  ProcessPool(Context context, int processes, SerializableRunnable initializer, int maxTasks, Duration taskTimeout,
+      boolean showProgress) {
+    this.context = context;
+    this.initializer = initializer;
+    this.maxTasks = maxTasks;
+    this.taskTimeout = taskTimeout;
+    this.progress = showProgress ? new Progress() : null;
+    this.results = RingQueue.createSimple();
+    this.slots = new Slot[processes];
+    synchronized (lock) {
+      try {
+        for (int i = 0; i < processes; i++) {
+          slots[i] = new Slot(i);
+          startWorker(slots[i]);
+        }
+      } catch (RuntimeException e) {
+        for (Slot s : slots) {
+          if (s != null && s.process != null) {
+            s.process.kill();
+            s.inbox.close();
+          }
+        }
+        results.close();
+        throw e;
+      }
+    }
+    resultThread = Thread.ofPlatform().daemon().name("mp4j-pool-results").start(this::handleResults);
+  }
+
+  // ------------------------------------------------------------------------------ workers
+
+  /** Starts a worker process in {@code slot} (lock held). */
+  private void startWorker(Slot slot) {
+    slot.generation++;
+    slot.restarts++;
+    slot.ready = false;
+    slot.stopSent = false;
+    slot.killedForTimeout = false;
+    slot.tasksGiven = 0;
+    slot.funcsSent.clear();
+    slot.outbox.clear();
+    RingQueue<Object> inbox = RingQueue.createSimple();
+    RingQueue<Object> out = results;
+    int id = slot.id;
+    SerializableRunnable init = initializer;
+    int max = maxTasks;
+    Process p = context.process(() -> PoolWorker.run(id, inbox, out, init, max),
+        "PoolWorker-" + WORKER_NAMES.incrementAndGet());
+    p.setDaemon(true);
+    slot.inbox = inbox;
+    slot.process = p;
+    int generation = slot.generation;
+    p.start();
+    workerPids.add(p.pid());
+    p.onExit().thenRun(() -> results.put(new PoolMessages.Exited(id, generation, p.exitCode())));
+  }
+
+  // ------------------------------------------------------------------------------ submitting
+
+  private <J extends Job> J submit(J job, Runnable immediate) {
+    List<Slot> toFlush;
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        throw new IllegalStateException("Pool not running: it was closed or terminated; create a new pool");
+      }
+      jobs.put(job.id, job);
+      feeding.add(job);
+      toFlush = dispatch();
+    }
+    if (immediate != null) {
+      immediate.run();
+    }
+    flush(toFlush);
+    return job;
+  }
+
+  /**
+   * Hands out chunks to slots with room (lock held); returns the slots with messages to send.
+   */
+  private List<Slot> dispatch() {
+    var touched = new ArrayList<Slot>();
+    while (true) {
+      Slot slot = freeSlot();
+      if (slot == null) {
+        break;
+      }
+      Chunk chunk = nextChunk();
+      if (chunk == null) {
+        break;
+      }
+      Job job = chunk.job();
+      if (job.func != null && slot.funcsSent.add(job.id)) {
+        slot.outbox.add(new PoolMessages.Func(job.id, job.func));
+      }
+      slot.outbox.add(new PoolMessages.Task(job.id, chunk.index(), chunk.items(), job.call()));
+      if (slot.inFlight.isEmpty()) {
+        slot.runningSince = System.nanoTime();
+        slot.idleNanos += slot.idleSince == 0 ? 0 : slot.runningSince - slot.idleSince;
+      }
+      slot.inFlight.add(chunk);
+      slot.tasksGiven++;
+      if (!touched.contains(slot)) {
+        touched.add(slot);
+      }
+    }
+    return touched;
+  }
+
+  private Slot freeSlot() {
+    Slot best = null;
+    for (Slot s : slots) {
+      if (s.process != null && s.ready && !s.stopSent && s.inFlight.size() < PREFETCH
+          && (maxTasks <= 0 || s.tasksGiven < maxTasks)
+          && (best == null || s.inFlight.size() < best.inFlight.size())) {
+        best = s;
+      }
+    }
+    return best;
+  }
+
+  /** The next chunk to run: put-back chunks first, then the jobs in submission order (lock held). */
+  private Chunk nextChunk() {
+    while (!requeued.isEmpty()) {
+      Chunk c = requeued.poll();
+      if (c.job().wanted()) {
+        return c;
+      }
+    }
+    for (var it = feeding.iterator(); it.hasNext(); ) {
+      Job job = it.next();
+      if (!job.wanted() || job.inputDone()) {
+        it.remove();
+        continue;
+      }
+      Chunk c = job.nextChunk(); // null from an imap waiting for its consumer: try later jobs
+      if (c != null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Writes queued messages to their workers, outside the pool's lock, in order per slot. */
+  private void flush(List<Slot> touched) {
+    for (Slot slot : touched) {
+      synchronized (slot.sendLock) {
+        while (true) {
+          Object message;
+          RingQueue<Object> inbox;
+          Process process;
+          synchronized (lock) {
+            message = slot.outbox.poll();
+            inbox = slot.inbox;
+            process = slot.process;
+          }
+          if (message == null) {
+            break;
+          }
+          try {
+            inbox.putWhile(message, () -> process.exitCode() == null);
+          } catch (RingBuffer.PeerGoneException | IllegalStateException e) {
+            break; // the worker died: its Exited message puts its chunks back in line
+          } catch (PicklingException e) {
+            failChunkOf(slot, message, e);
+          }
+        }
+      }
+    }
+  }
+
+  private void failChunkOf(Slot slot, Object message, PicklingException e) {
+    Runnable after = null;
+    synchronized (lock) {
+      if (message instanceof PoolMessages.Task t) {
+        slot.inFlight.removeIf(c -> c.job().id == t.job() && c.index() == t.chunk());
+        Job job = jobs.get(t.job());
+        if (job != null) {
+          after = job.chunkDone(t.chunk(), false, e);
+        }
+      } else if (message instanceof PoolMessages.Func f) {
+        Job job = jobs.get(f.job());
+        if (job != null) {
+          after = job.fail(e);
+        }
+      }
+    }
+    if (after != null) {
+      after.run();
+    }
+  }
+
+  // ------------------------------------------------------------------------------ results
+
+  private void handleResults() {
+    try {
+      while (true) {
+        Object message;
+        try {
+          message = results.get(true, TICK);
+        } catch (QueueEmptyException e) {
+          tick();
+          continue;
+        }
+        if (message instanceof PoolMessages.Shutdown) {
+          return;
+        }
+        handle(message);
+      }
+    } catch (RuntimeException e) {
+      if (state != State.TERMINATED) {
+        System.err.println("multiprocessing4j: the pool's result thread failed: " + e);
+        e.printStackTrace();
+      }
+    } finally {
+      if (workersKilled) {
+        // a killed worker never gave its hold on the result queue back: once every worker's
+        // process is gone (they report their exit a little before the OS is done), remove it
+        for (long pid : workerPids) {
+          ProcessHandle.of(pid).ifPresent(h -> {
+            try {
+              h.onExit().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+              // reap what can be reaped
+            }
+          });
+        }
+        results.closeAndReap();
+      } else {
+        results.close();
+      }
+    }
+  }
+
+  private void handle(Object message) {
+    List<Runnable> after = new ArrayList<>();
+    List<Slot> toFlush;
+    synchronized (lock) {
+      switch (message) {
+        case PoolMessages.Ready r -> {
+          Slot s = slots[r.worker()];
+          s.ready = true;
+          s.pid = r.pid();
+          s.startupNanos += r.startupNanos();
+          s.idleSince = System.nanoTime();
+          startupFailures = 0;
+        }
+        case PoolMessages.Result r -> onResult(r, after);
+        case PoolMessages.Exited e -> onExited(e, after);
+        default -> throw new IllegalStateException("the pool got an unknown message " + message);
+      }
+      toFlush = dispatch();
+      finishIfDone();
+    }
+    after.forEach(ProcessPool::runCallback);
+    flush(toFlush);
+    if (progress != null) {
+      progress.show(jobs());
+    }
+  }
+
+  private void onResult(PoolMessages.Result r, List<Runnable> after) {
+    Slot s = slots[r.worker()];
+    Chunk chunk = s.inFlight.poll();
+    long now = System.nanoTime();
+    s.tasksDone++;
+    s.busyNanos += r.busyNanos();
+    if (s.inFlight.isEmpty()) {
+      s.idleSince = now;
+    } else {
+      s.runningSince = now;
+    }
+    Job job = chunk != null ? chunk.job() : jobs.get(r.job());
+    if (job == null) {
+      return;
+    }
+    Runnable done = job.chunkDone(r.chunk(), r.ok(), r.value());
+    if (done != null) {
+      after.add(done);
+    }
+    retireIfFinished(job);
+  }
+
+  private void onExited(PoolMessages.Exited e, List<Runnable> after) {
+    Slot s = slots[e.worker()];
+    if (e.generation() != s.generation) {
+      return;
+    }
+    boolean wasReady = s.ready;
+    Chunk running = s.inFlight.poll();
+    if (running != null) {
+      String who = s.process.getName() + " (pid " + s.pid + ")";
+      RuntimeException failure = s.killedForTimeout
+          ? new ProcessTimeoutException("the task ran longer than the pool's task timeout of " + taskTimeout
+              + "; its worker " + who + " was killed and replaced")
+          : new WorkerLostException("the pool worker " + who + " died with exit code " + e.exitCode()
+              + " while running this task; the worker was replaced");
+      Runnable done = running.job().chunkDone(running.index(), false, failure);
+      if (done != null) {
+        after.add(done);
+      }
+      retireIfFinished(running.job());
+    }
+    for (var it = s.inFlight.descendingIterator(); it.hasNext(); ) {
+      requeued.addFirst(it.next());
+    }
+    s.inFlight.clear();
+    boolean normalExit = e.exitCode() != null && e.exitCode() == 0;
+    if (normalExit) {
+      s.inbox.close();
+    } else {
+      s.inbox.closeAndReap(); // a killed worker never gave its hold on the inbox back
+      workersKilled = true;
+    }
+    s.process = null;
+    s.ready = false;
+    if (!wasReady && running == null && state == State.RUNNING) {
+      startupFailures++;
+    }
+    if (startupFailures >= MAX_STARTUP_FAILURES) {
+      var failure = new ProcessException(MAX_STARTUP_FAILURES + " pool workers in a row died while starting (last exit"
+          + " code " + e.exitCode() + "; see their stderr, e.g. the initializer's exception): the pool gives up");
+      failAll(failure, after);
+      state = State.TERMINATED;
+      killAll();
+    } else if (state == State.RUNNING || (state == State.CLOSING && !jobs.isEmpty())) {
+      replaceWorker(s, after);
+    }
+  }
+
+  /** Starts a new worker in {@code slot}; a start that fails counts as a start-up failure (lock held). */
+  private void replaceWorker(Slot slot, List<Runnable> after) {
+    while (true) {
+      try {
+        startWorker(slot);
+        return;
+      } catch (RuntimeException e) {
+        slot.process = null;
+        if (++startupFailures >= MAX_STARTUP_FAILURES) {
+          failAll(new ProcessException("the pool cannot start workers any more: " + e.getMessage(), e), after);
+          state = State.TERMINATED;
+          killAll();
+          return;
+        }
+      }
+    }
+  }
+
+  private void retireIfFinished(Job job) {
+    if (job.finished() && jobs.remove(job.id) != null && job.func != null) {
+      for (Slot s : slots) {
+        if (s.process != null && s.funcsSent.remove(job.id)) {
+          s.outbox.add(new PoolMessages.Forget(job.id));
+        }
+      }
+    }
+  }
+
+  /** Kills workers whose task is overdue (the timeout option); called on the result thread. */
+  private void tick() {
+    List<Slot> overdue = new ArrayList<>();
+    synchronized (lock) {
+      // jobs cancelled before any of their chunks ran get no result to retire them
+      new ArrayList<>(jobs.values()).forEach(this::retireIfFinished);
+      if (taskTimeout != null) {
+        long now = System.nanoTime();
+        for (Slot s : slots) {
+          if (s.process != null && !s.inFlight.isEmpty() && !s.killedForTimeout
+              && now - s.runningSince > taskTimeout.toNanos()) {
+            s.killedForTimeout = true;
+            overdue.add(s);
+          }
+        }
+      }
+      finishIfDone();
+    }
+    for (Slot s : overdue) {
+      s.process.kill();
+    }
+    if (progress != null) {
+      progress.show(jobs());
+    }
+  }
+
+  private List<Job> jobs() {
+    synchronized (lock) {
+      return new ArrayList<>(jobs.values());
+    }
+  }
+
+  /** When closing and no work is left, tells the workers to stop; when all are gone, ends (lock held). */
+  private void finishIfDone() {
+    if (state == State.CLOSING && jobs.isEmpty() && requeued.isEmpty()) {
+      boolean anyAlive = false;
+      for (Slot s : slots) {
+        if (s.process != null) {
+          anyAlive = true;
+          if (!s.stopSent) {
+            s.stopSent = true;
+            s.outbox.add(new PoolMessages.Stop());
+            Thread.ofVirtual().start(() -> flush(List.of(s)));
+          }
+        }
+      }
+      if (!anyAlive) {
+        state = State.TERMINATED;
+      }
+    }
+    if (state == State.TERMINATED && terminated.getCount() > 0) {
+      boolean anyAlive = false;
+      for (Slot s : slots) {
+        anyAlive |= s.process != null;
+      }
+      if (!anyAlive) {
+        terminated.countDown();
+        results.put(new PoolMessages.Shutdown());
+      }
+    }
+  }
+
+  private void failAll(RuntimeException failure, List<Runnable> after) {
+    for (Job job : jobs.values()) {
+      Runnable r = job.fail(failure);
+      if (r != null) {
+        after.add(r);
+      }
+    }
+    jobs.clear();
+    feeding.clear();
+    requeued.clear();
+  }
+
+  private void killAll() {
+    for (Slot s : slots) {
+      if (s.process != null) {
+        s.process.terminate();
+      }
+    }
+  }
+
+  private static void runCallback(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      // Python's result handler survives a failing callback; report it as Python would
+      System.err.println("multiprocessing4j: a pool callback threw " + e);
+      e.printStackTrace();
+    }
+  }
+
+  // ------------------------------------------------------------------------------ Pool API
+
+  @Override
+  public <R> R apply(SerializableCallable<R> func) {
+    return applyAsync(func).get();
+  }
+
+  @Override
+  public <R> AsyncResult<R> applyAsync(SerializableCallable<R> func) {
+    return applyAsync(func, null, null);
+  }
+
+  @Override
+  public <R> AsyncResult<R> applyAsync(SerializableCallable<R> func, Consumer<? super R> callback,
+      Consumer<? super Throwable> errorCallback) {
+    return submit(new Jobs.ApplyJob<R>(JOB_IDS.incrementAndGet(), func, callback, errorCallback), null).result;
+  }
+
+  @Override
+  public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> func, Iterable<? extends T> items) {
+    return this.<T, R>mapAsync(func, items).get();
+  }
+
+  @Override
+  public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> func, Iterable<? extends T> items, int chunksize) {
+    return this.<T, R>mapAsync(func, items, chunksize).get();
+  }
+
+  @Override
+  public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> func,
+      Iterable<? extends T> items) {
+    return mapAsync(func, items, 0, null, null);
+  }
+
+  @Override
+  public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> func,
+      Iterable<? extends T> items, int chunksize) {
+    return mapAsync(func, items, checkChunksize(chunksize), null, null);
+  }
+
+  @Override
+  public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> func,
+      Iterable<? extends T> items, int chunksize, Consumer<? super List<R>> callback,
+      Consumer<? super Throwable> errorCallback) {
+    List<? extends T> list = toList(items);
+    int size = chunksize > 0 ? chunksize : defaultChunksize(list.size());
+    var job = new Jobs.MapJob<R>(JOB_IDS.incrementAndGet(), func, list, size, callback, errorCallback);
+    return submit(job, job.completeIfEmpty()).result;
+  }
+
+  /** Python's rule: {@code ceil(len / (4 × workers))}, at least 1. */
+  private int defaultChunksize(int n) {
+    int per = slots.length * 4;
+    return Math.max(1, (n + per - 1) / per);
+  }
+
+  private static int checkChunksize(int chunksize) {
+    if (chunksize < 1) {
+      throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
+    }
+    return chunksize;
+  }
+
+  private static <T> List<T> toList(Iterable<T> items) {
+    if (items instanceof List<T> l) {
+      return l;
+    }
+    var list = new ArrayList<T>();
+    items.forEach(list::add);
+    return list;
+  }
+
+  @Override
+  public <T, R> ImapIterator<R> imap(SerializableFunction<? super T, ? extends R> func, Iterable<? extends T> items) {
+    return imap(func, items, 1);
+  }
+
+  @Override
+  public <T, R> ImapIterator<R> imap(SerializableFunction<? super T, ? extends R> func, Iterable<? extends T> items,
+      int chunksize) {
+    return imapJob(func, items, checkChunksize(chunksize), true);
+  }
+
+  @Override
+  public <T, R> ImapIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> func,
+      Iterable<? extends T> items) {
+    return imapUnordered(func, items, 1);
+  }
+
+  @Override
+  public <T, R> ImapIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> func,
+      Iterable<? extends T> items, int chunksize) {
+    return imapJob(func, items, checkChunksize(chunksize), false);
+  }
+
+  private <R> ImapIterator<R> imapJob(Serializable func, Iterable<?> items, int chunksize, boolean ordered) {
+    int window = slots.length * PREFETCH * 2;
+    var job = new Jobs.ImapJob<R>(JOB_IDS.incrementAndGet(), func, items.iterator(), chunksize, ordered, window,
+        this::inputMayFlow);
+    return submit(job, null);
+  }
+
+  /** An imap's consumer took a chunk: more of its input may be read. */
+  private void inputMayFlow() {
+    List<Slot> toFlush;
+    synchronized (lock) {
+      if (state == State.TERMINATED) {
+        return;
+      }
+      toFlush = dispatch();
+    }
+    flush(toFlush);
+  }
+
+  @Override
+  public <T, U, R> List<R> starmap(SerializableBiFunction<T, U, R> func, Iterable<Map.Entry<T, U>> items) {
+    var pairs = new ArrayList<Object[]>();
+    for (Map.Entry<T, U> e : items) {
+      pairs.add(new Object[] {e.getKey(), e.getValue()}); // Map.entry() pairs are not serializable
+    }
+    SerializableFunction<Object[], R> spread = pair -> starCall(func, pair);
+    return map(spread, pairs);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T, U, R> R starCall(SerializableBiFunction<T, U, R> func, Object[] pair) {
+    return func.apply((T) pair[0], (U) pair[1]);
+  }
+
+  @Override
+  public List<WorkerInsight> insights() {
+    synchronized (lock) {
+      var list = new ArrayList<WorkerInsight>();
+      long now = System.nanoTime();
+      for (Slot s : slots) {
+        long idle = s.idleNanos + (s.process != null && s.ready && s.inFlight.isEmpty() ? now - s.idleSince : 0);
+        list.add(new WorkerInsight(s.id, s.pid, s.tasksDone, Duration.ofNanos(s.busyNanos), Duration.ofNanos(idle),
+            Duration.ofNanos(s.startupNanos), Math.max(0, s.restarts)));
+      }
+      return list;
+    }
+  }
+
+  // ------------------------------------------------------------------------------ lifecycle
+
+  @Override
+  public void close() {
+    shutdown();
+    awaitTerminated(null);
+  }
+
+  @Override
+  public void shutdown() {
+    List<Slot> toFlush = List.of();
+    synchronized (lock) {
+      if (state == State.RUNNING) {
+        state = State.CLOSING;
+        finishIfDone();
+      }
+    }
+    flush(toFlush);
+  }
+
+  @Override
+  public void terminate() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      if (state != State.TERMINATED) {
+        state = State.TERMINATED;
+        failAll(new ProcessException("the pool was terminated before this task finished"), after);
+        killAll();
+        finishIfDone();
+      }
+    }
+    after.forEach(ProcessPool::runCallback);
+    awaitTerminated(null);
+  }
+
+  @Override
+  public List<Runnable> shutdownNow() {
+    terminate();
+    return List.of(); // tasks are serialized functions, not Runnables of this JVM: none to hand back
+  }
+
+  @Override
+  public void join() {
+    synchronized (lock) {
+      if (state == State.RUNNING) {
+        throw new IllegalStateException("Pool is still running: call close(), shutdown() or terminate() before join()");
+      }
+    }
+    awaitTerminated(null);
+  }
+
+  private boolean awaitTerminated(Duration timeout) {
+    try {
+      if (timeout == null) {
+        terminated.await();
+        resultThread.join();
+        return true;
+      }
+      return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while waiting for the pool's workers to exit", e);
+    }
+  }
+
+  @Override
+  public boolean isShutdown() {
+    synchronized (lock) {
+      return state != State.RUNNING;
+    }
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  // ------------------------------------------------------------------------------ ExecutorService
+
+  @Override
+  public <T> Future<T> submit(Callable<T> task) {
+    return applyAsync(serializable(task));
+  }
+
+  @Override
+  public <T> Future<T> submit(Runnable task, T result) {
+    SerializableRunnable r = serializableRunnable(task);
+    return applyAsync(() -> {
+      r.run();
+      return result;
+    });
+  }
+
+  @Override
+  public Future<?> submit(Runnable task) {
+    return submit(task, null);
+  }
+
+  @Override
+  public void execute(Runnable command) {
+    SerializableRunnable r = serializableRunnable(command);
+    applyAsync(() -> {
+      r.run();
+      return null;
+    }, null, e -> {
+      System.err.println("multiprocessing4j: a task given to Pool.execute threw " + e);
+      e.printStackTrace();
+    });
+  }
+
+  @Override
+  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+    var futures = new ArrayList<Future<T>>();
+    for (Callable<T> t : tasks) {
+      futures.add(submit(t));
+    }
+    for (Future<T> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+        // invokeAll returns the failed future as it is
+      }
+    }
+    return futures;
+  }
+
+  @Override
+  public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    var futures = new ArrayList<Future<T>>();
+    for (Callable<T> t : tasks) {
+      futures.add(submit(t));
+    }
+    for (Future<T> f : futures) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !((AsyncResult<T>) f).await(Duration.ofNanos(left))) {
+        futures.forEach(x -> x.cancel(false));
+        break;
+      }
+    }
+    return futures;
+  }
+
+  @Override
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+    try {
+      return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("unreachable: no timeout was given", e);
+    }
+  }
+
+  @Override
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("invokeAny needs at least one task");
+    }
+    var any = new java.util.concurrent.CompletableFuture<T>();
+    var failures = new java.util.concurrent.atomic.AtomicInteger(tasks.size());
+    var results = new ArrayList<AsyncResult<T>>();
+    for (Callable<T> t : tasks) {
+      results.add(applyAsync(serializable(t), any::complete, e -> {
+        if (failures.decrementAndGet() == 0) {
+          any.completeExceptionally(e);
+        }
+      }));
+    }
+    try {
+      return timeout == Long.MAX_VALUE ? any.get() : any.get(timeout, unit);
+    } finally {
+      results.forEach(r -> r.cancel(false));
+    }
+  }
+
+  private static <T> SerializableCallable<T> serializable(Callable<T> task) {
+    if (task instanceof SerializableCallable<T> s) {
+      return s;
+    }
+    if (!(task instanceof Serializable)) {
+      throw new PicklingException("cannot send the task " + task.getClass().getName() + " to a pool worker: it is"
+          + " not Serializable; write it as a lambda where a SerializableCallable is expected, or make the class"
+          + " implement java.io.Serializable", null);
+    }
+    return task::call;
+  }
+
+  private static SerializableRunnable serializableRunnable(Runnable task) {
+    if (task instanceof SerializableRunnable s) {
+      return s;
+    }
+    if (!(task instanceof Serializable)) {
+      throw new PicklingException("cannot send the task " + task.getClass().getName() + " to a pool worker: it is"
+          + " not Serializable; write it as a lambda where a SerializableRunnable is expected, or make the class"
+          + " implement java.io.Serializable", null);
+    }
+    return task::run;
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      var inFlight = new ArrayList<Integer>();
+      for (Slot slot : slots) {
+        inFlight.add(slot.inFlight.size());
+      }
+      return "<Pool state=" + state + " pool_size=" + slots.length + " jobs=" + jobs.size() + " queued="
+          + requeued.size() + " in_flight=" + inFlight + ">";
+    }
+  }
+}
