@@ -429,8 +429,11 @@ public final class ShmCondition implements Condition {
 
   // ------------------------------------------------------------------------------ handle
 
-  /** Threads waiting now, signalled ones that have not yet woken included (Python's sleepers - woken). */
-  int sleepers() {
+  /**
+   * Threads of all processes waiting now, signalled ones that have not yet woken included
+   * (Python's sleeping count minus woken count); for diagnostics and tests.
+   */
+  public int sleepers() {
     int high = (int) INT.getVolatile(words, ConditionDescriptor.HIGH);
     int n = 0;
     for (int i = 0; i < high; i++) {

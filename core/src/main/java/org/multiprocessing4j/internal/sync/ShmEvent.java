@@ -57,6 +57,11 @@ public final class ShmEvent implements Event {
     return name;
   }
 
+  /** Threads of all processes waiting for the event now; for diagnostics and tests. */
+  public int sleepers() {
+    return (int) INT.getVolatile(words, EventDescriptor.WAITERS);
+  }
+
   @Override
   public boolean isSet() {
     checkOpen();

@@ -82,6 +82,11 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
     return name;
   }
 
+  /** Threads of all processes asleep waiting for the lock now; for diagnostics and tests. */
+  public int sleepers() {
+    return (int) INT.getVolatile(words, LockDescriptor.WAITERS);
+  }
+
   // ------------------------------------------------------------------------------ the word
 
   /**
