@@ -175,16 +175,11 @@ public final class RobustMutex {
    * @return false when it was free already
    */
   public boolean unlockIfLocked() {
-    while (true) {
-      int owner = (int) INT.getVolatile(segment, word);
-      if (owner == FREE) {
-        return false;
-      }
-      if (INT.compareAndSet(segment, word, owner, FREE)) {
-        wakeOne();
-        return true;
-      }
+    if ((int) INT.getAndSet(segment, word, FREE) == FREE) {
+      return false; // it was free: storing FREE again changed nothing
     }
+    wakeOne();
+    return true;
   }
 
   /** The owner's pid, or {@link #FREE}. */
