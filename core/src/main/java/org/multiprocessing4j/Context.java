@@ -1,5 +1,6 @@
 package org.multiprocessing4j;
 
+import java.time.Duration;
 import org.multiprocessing4j.function.SerializableRunnable;
 
 /**
@@ -16,10 +17,9 @@ import org.multiprocessing4j.function.SerializableRunnable;
  * pre-booted spare JVM takes the process: a start costs a pipe write, not a JVM boot) and
  * {@code thread} (a thread of this JVM: Python's {@code multiprocessing.dummy}).
  *
- * <p>Queues work the same in every context: they live in shared memory, which threads of one
- * JVM share as well as processes. The factories for locks, shared values and managers arrive
- * with those features. In the {@code thread} context a pool's workers are threads (Python's
- * {@code ThreadPool}).
+ * <p>Queues and synchronization primitives work the same in every context: they live in shared
+ * memory, which threads of one JVM share as well as processes. In the {@code thread} context a
+ * pool's workers are threads (Python's {@code ThreadPool}). Managers are not there yet.
  */
 public interface Context {
   /** The start method of this context: {@code spawn}, {@code warm} or {@code thread}. */
@@ -60,4 +60,55 @@ public interface Context {
   default org.multiprocessing4j.pool.Pool.Builder poolBuilder() {
     return new org.multiprocessing4j.pool.Pool.Builder(this);
   }
+
+  /** A new {@link Lock} (Python's {@code Lock()}). */
+  Lock lock();
+
+  /** A new {@link RLock} (Python's {@code RLock()}). */
+  RLock rlock();
+
+  /**
+   * A new {@link Semaphore} with {@code value} units (Python's {@code Semaphore(value)}).
+   *
+   * @throws IllegalArgumentException when {@code value} is negative
+   */
+  Semaphore semaphore(int value);
+
+  /**
+   * A new {@link BoundedSemaphore} with {@code value} units, which is also its bound (Python's
+   * {@code BoundedSemaphore(value)}).
+   *
+   * @throws IllegalArgumentException when {@code value} is negative
+   */
+  BoundedSemaphore boundedSemaphore(int value);
+
+  /** A new {@link Condition} with a new {@link RLock} (Python's {@code Condition()}). */
+  Condition condition();
+
+  /**
+   * A new {@link Condition} bound to {@code lock} (Python's {@code Condition(lock)}).
+   *
+   * @throws IllegalArgumentException when {@code lock} was not made by this library
+   */
+  Condition condition(Lock lock);
+
+  /** A new {@link Event}, not set (Python's {@code Event()}). */
+  Event event();
+
+  /**
+   * A new {@link Barrier} for {@code parties} parties, without action or default timeout
+   * (Python's {@code Barrier(parties)}).
+   *
+   * @throws IllegalArgumentException when {@code parties} is less than 1
+   */
+  Barrier barrier(int parties);
+
+  /**
+   * A new {@link Barrier} (Python's {@code Barrier(parties, action, timeout)}): {@code action}
+   * (null for none) runs in the last party to arrive; {@code timeout} (null: none) is the
+   * default of {@link Barrier#await()}.
+   *
+   * @throws IllegalArgumentException when {@code parties} is less than 1
+   */
+  Barrier barrier(int parties, SerializableRunnable action, Duration timeout);
 }

@@ -1,9 +1,11 @@
 package org.multiprocessing4j;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.spawn.ChildJvm;
 import org.multiprocessing4j.internal.spawn.SparePool;
 import org.multiprocessing4j.internal.spawn.StartMethods;
@@ -194,6 +196,54 @@ public final class Multiprocessing {
   /** A builder for a pool: processes, initializer, maxTasksPerChild, task timeout, progress. */
   public static org.multiprocessing4j.pool.Pool.Builder poolBuilder() {
     return DEFAULT.poolBuilder();
+  }
+
+  /** A new {@link Lock} (Python's {@code multiprocessing.Lock()}). */
+  public static Lock lock() {
+    return DEFAULT.lock();
+  }
+
+  /** A new {@link RLock} (Python's {@code multiprocessing.RLock()}). */
+  public static RLock rlock() {
+    return DEFAULT.rlock();
+  }
+
+  /** A new {@link Semaphore} with {@code value} units (Python's {@code multiprocessing.Semaphore(value)}). */
+  public static Semaphore semaphore(int value) {
+    return DEFAULT.semaphore(value);
+  }
+
+  /** A new {@link BoundedSemaphore} (Python's {@code multiprocessing.BoundedSemaphore(value)}). */
+  public static BoundedSemaphore boundedSemaphore(int value) {
+    return DEFAULT.boundedSemaphore(value);
+  }
+
+  /** A new {@link Condition} with a new {@link RLock} (Python's {@code multiprocessing.Condition()}). */
+  public static Condition condition() {
+    return DEFAULT.condition();
+  }
+
+  /** A new {@link Condition} bound to {@code lock} (Python's {@code multiprocessing.Condition(lock)}). */
+  public static Condition condition(Lock lock) {
+    return DEFAULT.condition(lock);
+  }
+
+  /** A new {@link Event} (Python's {@code multiprocessing.Event()}). */
+  public static Event event() {
+    return DEFAULT.event();
+  }
+
+  /** A new {@link Barrier} for {@code parties} parties (Python's {@code multiprocessing.Barrier(parties)}). */
+  public static Barrier barrier(int parties) {
+    return DEFAULT.barrier(parties);
+  }
+
+  /**
+   * A new {@link Barrier} with an action run by the last party to arrive (null: none) and a
+   * default timeout (null: none); Python's {@code multiprocessing.Barrier(parties, action, timeout)}.
+   */
+  public static Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
+    return DEFAULT.barrier(parties, action, timeout);
   }
 
   /**

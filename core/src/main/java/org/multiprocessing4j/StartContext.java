@@ -1,7 +1,14 @@
 package org.multiprocessing4j;
 
+import java.time.Duration;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.queue.RingQueue;
+import org.multiprocessing4j.internal.sync.ShmBarrier;
+import org.multiprocessing4j.internal.sync.ShmCondition;
+import org.multiprocessing4j.internal.sync.ShmEvent;
+import org.multiprocessing4j.internal.sync.ShmLock;
+import org.multiprocessing4j.internal.sync.ShmRLock;
+import org.multiprocessing4j.internal.sync.ShmSemaphore;
 
 /**
  * The context of one named start method, or of the default one ({@code method} null), which
@@ -46,5 +53,50 @@ record StartContext(String method) implements Context {
   @Override
   public <E> SimpleQueue<E> simpleQueue() {
     return RingQueue.createSimple();
+  }
+
+  @Override
+  public Lock lock() {
+    return ShmLock.create();
+  }
+
+  @Override
+  public RLock rlock() {
+    return ShmRLock.create();
+  }
+
+  @Override
+  public Semaphore semaphore(int value) {
+    return ShmSemaphore.create(value, false);
+  }
+
+  @Override
+  public BoundedSemaphore boundedSemaphore(int value) {
+    return (BoundedSemaphore) ShmSemaphore.create(value, true);
+  }
+
+  @Override
+  public Condition condition() {
+    return ShmCondition.create();
+  }
+
+  @Override
+  public Condition condition(Lock lock) {
+    return ShmCondition.create(lock);
+  }
+
+  @Override
+  public Event event() {
+    return ShmEvent.create();
+  }
+
+  @Override
+  public Barrier barrier(int parties) {
+    return ShmBarrier.create(parties, null, null);
+  }
+
+  @Override
+  public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
+    return ShmBarrier.create(parties, action, timeout);
   }
 }

@@ -14,6 +14,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.multiprocessing4j.internal.futex.Futex;
+import org.multiprocessing4j.internal.sync.Pids;
+import org.multiprocessing4j.internal.sync.RobustMutex;
 
 /**
  * A ring of variable-length messages in shared memory, written and read by any number of threads

@@ -1,0 +1,45 @@
+package org.multiprocessing4j.internal.sync;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Process ids as the shared words hold them (Linux pids fit an int: {@code pid_max} is at most
+ * 2^22), and whether such a process still lives: what robust locks and rings use to tell a dead
+ * owner from a slow one.
+ */
+public final class Pids {
+  /** This process's pid. */
+  public static final int SELF = Math.toIntExact(ProcessHandle.current().pid());
+
+  /** Where {@code /proc/<pid>/stat} lives; its third field is the process state. */
+  private static final Path PROC = Path.of("/proc");
+  private static final String STAT = "stat";
+  /** The state letter of a zombie in {@code /proc/<pid>/stat}: dead, not yet reaped. */
+  private static final char ZOMBIE = 'Z';
+
+  private Pids() {}
+
+  /**
+   * Whether process {@code pid} is still running (a zombie counts as gone). A pid recycled by
+   * the kernel for a new process reads as alive; pids are recycled only after {@code pid_max}
+   * others were handed out, which a lock waiter checking every few milliseconds never sees.
+   */
+  public static boolean alive(int pid) {
+    if (pid == SELF) {
+      return true;
+    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+  }
+
+  private static boolean zombie(int pid) {
+    try {
+      String stat = Files.readString(PROC.resolve(Integer.toString(pid)).resolve(STAT));
+      int close = stat.lastIndexOf(')'); // the command name in parentheses may hold anything
+      return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == ZOMBIE;
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc: trust ProcessHandle
+    }
+  }
+}
