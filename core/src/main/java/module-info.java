@@ -8,5 +8,6 @@ module org.multiprocessing4j {
 
   exports org.multiprocessing4j;
   exports org.multiprocessing4j.function;
+  exports org.multiprocessing4j.sharedctypes;
   exports org.multiprocessing4j.sharedmemory;
 }
