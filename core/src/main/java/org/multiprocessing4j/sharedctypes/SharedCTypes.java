@@ -115,21 +115,6 @@ public final class SharedCTypes {
     return (Value<T>) make(Values.VALUE, type, 1, List.of(nonNullInitial(type, initial)), lock == null ? NEW_RLOCK : lock, "a Value");
   }
 
-  /**
-   * Python's {@code Value(type, initial, lock=...)} with the keyword argument as Python takes it,
-   * for ported code: a {@link Boolean}, a {@link Lock} or null.
-   *
-   * @throws IllegalArgumentException for anything else (Python: {@code AttributeError: 'x' has no
-   *     method 'acquire'})
-   */
-  public static <T> Value<T> value(CType<T> type, T initial, Object lock) {
-    return switch (lock) {
-      case null -> value(type, initial, true);
-      case Boolean b -> value(type, initial, (boolean) b);
-      case Lock l -> value(type, initial, l);
-      default -> throw noAcquire(lock);
-    };
-  }
 
   // ------------------------------------------------------------------------------ Array
 
@@ -155,15 +140,6 @@ public final class SharedCTypes {
     return (Array<T>) make(Values.ARRAY, type, checkSize(size), null, lock == null ? NEW_RLOCK : lock, "an Array");
   }
 
-  /** {@link #array(CType, int, Lock)} with Python's keyword argument as it comes; see {@link #value(CType, Object, Object)}. */
-  public static <T> Array<T> array(CType<T> type, int size, Object lock) {
-    return switch (lock) {
-      case null -> array(type, size, true);
-      case Boolean b -> array(type, size, (boolean) b);
-      case Lock l -> array(type, size, l);
-      default -> throw noAcquire(lock);
-    };
-  }
 
   /** A new synchronized array holding {@code initial}, with a new RLock (Python's {@code Array(type, initializer)}). */
   public static <T> Array<T> array(CType<T> type, List<T> initial) {
@@ -187,15 +163,6 @@ public final class SharedCTypes {
     return (Array<T>) make(Values.ARRAY, type, initialSize(initial), initial, lock == null ? NEW_RLOCK : lock, "an Array");
   }
 
-  /** {@link #array(CType, List, Lock)} with Python's keyword argument as it comes; see {@link #value(CType, Object, Object)}. */
-  public static <T> Array<T> array(CType<T> type, List<T> initial, Object lock) {
-    return switch (lock) {
-      case null -> array(type, initial, true);
-      case Boolean b -> array(type, initial, (boolean) b);
-      case Lock l -> array(type, initial, l);
-      default -> throw noAcquire(lock);
-    };
-  }
 
   // ------------------------------------------------------------------------------ c_char arrays
 
@@ -433,10 +400,4 @@ public final class SharedCTypes {
     return Collections.unmodifiableList(out);
   }
 
-  private static IllegalArgumentException noAcquire(Object lock) {
-    String repr = lock instanceof CharSequence ? "'" + lock + "'" : String.valueOf(lock);
-    return new IllegalArgumentException("'" + repr + "' has no method 'acquire': lock must be true (a new RLock),"
-        + " false (no lock) or a Lock made by this library, not a " + lock.getClass().getName()
-        + " (Python: AttributeError)");
-  }
 }
