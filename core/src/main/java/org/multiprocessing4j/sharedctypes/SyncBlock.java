@@ -31,10 +31,19 @@ abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable {
     return obj.type;
   }
 
-  /** Python's {@code acquire} attribute of the wrapper, for the accessors. */
-  final void acquire() {
+  /**
+   * Takes the lock for an accessor unless the calling thread holds it already (Python's
+   * {@code acquire}); returns whether it did, and so must {@link #release()}. For an RLock held
+   * by this thread, taking it again and releasing it would change nothing but its count; for a
+   * plain Lock it would deadlock, as it does in Python.
+   */
+  final boolean acquireUnlessHeld() {
     obj.checkOpen();
+    if (lock.heldByCurrentThread()) {
+      return false;
+    }
     lock.acquire();
+    return true;
   }
 
   /** Python's {@code release} attribute of the wrapper. */

@@ -20,51 +20,61 @@ class SynchronizedArray<T, R extends RawArrayImpl<T>> extends SyncBlock<T, R> im
 
   @Override
   public final T get(int i) {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       return obj.get(i);
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public final void set(int i, T v) {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       obj.set(i, v);
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public final List<T> toList() {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       return obj.toList();
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public final List<T> slice(int from, int to) {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       return obj.slice(from, to);
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public final void setSlice(int from, List<? extends T> values) {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       obj.setSlice(from, values);
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 

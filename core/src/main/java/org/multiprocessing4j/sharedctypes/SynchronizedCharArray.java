@@ -13,41 +13,49 @@ final class SynchronizedCharArray extends SynchronizedArray<Byte, RawCharArrayIm
 
   @Override
   public String value() {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       return obj.value();
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public void setValue(String s) {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       obj.setValue(s);
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public byte[] raw() {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       return obj.raw();
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public void setRaw(byte[] bytes) {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       obj.setRaw(bytes);
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 

@@ -13,21 +13,25 @@ final class SynchronizedValue<T> extends SyncBlock<T, RawValueImpl<T>> implement
 
   @Override
   public T get() {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       return obj.get();
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 
   @Override
   public void set(T v) {
-    acquire();
+    boolean took = acquireUnlessHeld();
     try {
       obj.set(v);
     } finally {
-      release();
+      if (took) {
+        release();
+      }
     }
   }
 

@@ -22,10 +22,11 @@ import org.multiprocessing4j.Lock;
  *
  * <p>A synchronized value ({@code lock} true, the default, or a given {@link Lock}) takes its lock
  * around each {@link #get()} and {@link #set}, as Python's {@code Synchronized} wrapper does; a
- * read-modify-write needs the caller to hold {@link #getLock()} across it. With {@code lock}
- * true the lock is a new {@link org.multiprocessing4j.RLock} laid out in the same shared segment
- * as the value, right before it, so that it can be acquired again by its holder inside
- * {@code get}/{@code set}. A raw value ({@code lock} false, {@code rawValue}) takes no lock and
+ * read-modify-write needs the caller to hold {@link #getLock()} across it. When the calling thread
+ * holds the lock already, {@code get} and {@code set} use it as it is held (for an RLock, taking it
+ * again would only count up and down; for a plain Lock, Python deadlocks there). With
+ * {@code lock} true the lock is a new {@link org.multiprocessing4j.RLock} laid out in the same
+ * shared segment as the value, right before it. A raw value ({@code lock} false, {@code rawValue}) takes no lock and
  * {@link #getLock()} returns null.
  *
  * <p>Memory consistency: a read is an acquire load and a write a release store of the whole
