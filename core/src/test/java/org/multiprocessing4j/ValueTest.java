@@ -328,6 +328,35 @@ class ValueTest {
     }
   }
 
+  /** A record with every primitive kind a struct takes. */
+  record Everything(boolean flag, byte b, short s, char c, int i, long l, float f, double d) {}
+
+  private static Everything maxEverything() {
+    return new Everything(true, Byte.MAX_VALUE, Short.MAX_VALUE, '\uffff', Integer.MAX_VALUE, Long.MAX_VALUE,
+        Float.MIN_VALUE, Double.NaN);
+  }
+
+  @Test
+  void structValuesKeepEveryPrimitiveKind() {
+    var min = new Everything(false, Byte.MIN_VALUE, Short.MIN_VALUE, '\0', Integer.MIN_VALUE, Long.MIN_VALUE,
+        -Float.MAX_VALUE, Double.NEGATIVE_INFINITY);
+    try (Value<Everything> v = Multiprocessing.value(CType.struct(Everything.class), min)) {
+      assertThat(v.get()).isEqualTo(min);
+      joinAll(start(() -> v.set(maxEverything()))); // a struct's record need not be Serializable: made in the child
+      assertThat(v.get()).isEqualTo(maxEverything());
+      assertThatThrownBy(() -> v.set(null)).isInstanceOf(NullPointerException.class)
+          .hasMessage("a Everything struct cannot hold null");
+    }
+  }
+
+  @Test
+  void aWarmSpareDecodingAHintDoesNotAttach() {
+    try (Value<Integer> v = Multiprocessing.value(CType.C_INT, 1);
+         Value<Integer> raw = SharedCTypes.rawValue(CType.C_INT, 2)) {
+      Codec.decodeToWarmUp(Codec.encode(new ArrayList<>(List.of(v, raw)), "handles"));
+    } // the leak check fails the test if the decoding attached a handle that nobody closes
+  }
+
   @Test
   void theThreadContextMakesTheSameValues() throws Exception {
     Context threads = Multiprocessing.getContext("thread");
