@@ -9,8 +9,9 @@ import org.multiprocessing4j.internal.sync.EmbeddedLocks;
  *
  * <pre>
  *    0 +----------------------------------------+
- *      | LOCK: an RLock's words (LockDescriptor)  |  the object's own lock when made with lock=true,
- *      |                                          |  all zero otherwise (raw, or a lock given by the caller)
+ *      | LOCK: an RLock's words (LockDescriptor)  |  the object's own lock when made with lock=true or by
+ *      |                                          |  the first synchronize() of the raw object; all zero
+ *      |                                          |  otherwise (raw, or a lock given by the caller)
  *   64 +--------------------+-------------------+
  *      | MAGIC (int)        | SHAPE (int)        |  "CTYP" | {@link #SHAPE_VALUE} or {@link #SHAPE_ARRAY}
  *   72 +--------------------+-------------------+
