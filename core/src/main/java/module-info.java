@@ -10,5 +10,6 @@ module org.multiprocessing4j {
   exports org.multiprocessing4j.function;
   exports org.multiprocessing4j.connection;
   exports org.multiprocessing4j.pool;
+  exports org.multiprocessing4j.sharedctypes;
   exports org.multiprocessing4j.sharedmemory;
 }

@@ -1,7 +1,11 @@
 package org.multiprocessing4j;
 
 import java.time.Duration;
+import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.sharedctypes.Array;
+import org.multiprocessing4j.sharedctypes.CType;
+import org.multiprocessing4j.sharedctypes.Value;
 
 /**
  * A start method with the factories bound to it: Python's context objects
@@ -18,8 +22,9 @@ import org.multiprocessing4j.function.SerializableRunnable;
  * {@code thread} (a thread of this JVM: Python's {@code multiprocessing.dummy}).
  *
  * <p>Queues and synchronization primitives work the same in every context: they live in shared
- * memory, which threads of one JVM share as well as processes. In the {@code thread} context a
- * pool's workers are threads (Python's {@code ThreadPool}). Managers are not there yet.
+ * memory, which threads of one JVM share as well as processes; so do shared values and arrays
+ * ({@link org.multiprocessing4j.sharedctypes}). In the {@code thread} context a pool's workers
+ * are threads (Python's {@code ThreadPool}). Managers are not there yet.
  */
 public interface Context {
   /** The start method of this context: {@code spawn}, {@code warm} or {@code thread}. */
@@ -111,4 +116,47 @@ public interface Context {
    * @throws IllegalArgumentException when {@code parties} is less than 1
    */
   Barrier barrier(int parties, SerializableRunnable action, Duration timeout);
+
+  /**
+   * A new shared {@link Value} holding {@code initial}, synchronized by a new {@link RLock} that
+   * lives in the value's segment (Python's {@code Value(typecode, initial)}); see
+   * {@link org.multiprocessing4j.sharedctypes.SharedCTypes#value(CType, Object)}.
+   */
+  <T> Value<T> value(CType<T> type, T initial);
+
+  /**
+   * A new shared {@link Value}: synchronized by a new {@link RLock} when {@code lock} is true, raw
+   * when false (Python's {@code Value(typecode, initial, lock=...)}).
+   */
+  <T> Value<T> value(CType<T> type, T initial, boolean lock);
+
+  /**
+   * A new shared {@link Value} synchronized by {@code lock} (Python's
+   * {@code Value(typecode, initial, lock=lock)}).
+   *
+   * @throws IllegalArgumentException when {@code lock} was not made by this library or is closed
+   */
+  <T> Value<T> value(CType<T> type, T initial, Lock lock);
+
+  /** A new synchronized shared {@link Array} of {@code size} zeros (Python's {@code Array(typecode, size)}). */
+  <T> Array<T> array(CType<T> type, int size);
+
+  /** A new shared {@link Array} of {@code size} zeros, synchronized by a new {@link RLock} or raw. */
+  <T> Array<T> array(CType<T> type, int size, boolean lock);
+
+  /** A new shared {@link Array} of {@code size} zeros synchronized by {@code lock}. */
+  <T> Array<T> array(CType<T> type, int size, Lock lock);
+
+  /**
+   * A new synchronized shared {@link Array} holding {@code initial} (Python's
+   * {@code Array(typecode, initializer)}); for {@link CType#C_CHAR} it is a
+   * {@link org.multiprocessing4j.sharedctypes.CharArray}.
+   */
+  <T> Array<T> array(CType<T> type, List<T> initial);
+
+  /** A new shared {@link Array} holding {@code initial}, synchronized by a new {@link RLock} or raw. */
+  <T> Array<T> array(CType<T> type, List<T> initial, boolean lock);
+
+  /** A new shared {@link Array} holding {@code initial} synchronized by {@code lock}. */
+  <T> Array<T> array(CType<T> type, List<T> initial, Lock lock);
 }

@@ -10,6 +10,9 @@ import org.multiprocessing4j.internal.spawn.ChildJvm;
 import org.multiprocessing4j.internal.spawn.SparePool;
 import org.multiprocessing4j.internal.spawn.StartMethods;
 import org.multiprocessing4j.internal.util.Log;
+import org.multiprocessing4j.sharedctypes.Array;
+import org.multiprocessing4j.sharedctypes.CType;
+import org.multiprocessing4j.sharedctypes.Value;
 
 /**
  * The module-level functions of Python's {@code multiprocessing}, as static methods over the
@@ -244,6 +247,54 @@ public final class Multiprocessing {
    */
   public static Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
     return DEFAULT.barrier(parties, action, timeout);
+  }
+
+  /**
+   * A new shared {@link Value} holding {@code initial}, synchronized by a new {@link RLock} in the
+   * value's own segment (Python's {@code multiprocessing.Value(typecode, initial)}).
+   */
+  public static <T> Value<T> value(CType<T> type, T initial) {
+    return DEFAULT.value(type, initial);
+  }
+
+  /** A new shared {@link Value}, synchronized by a new {@link RLock} or raw (Python's {@code Value(..., lock=True|False)}). */
+  public static <T> Value<T> value(CType<T> type, T initial, boolean lock) {
+    return DEFAULT.value(type, initial, lock);
+  }
+
+  /** A new shared {@link Value} synchronized by {@code lock} (Python's {@code Value(..., lock=lock)}). */
+  public static <T> Value<T> value(CType<T> type, T initial, Lock lock) {
+    return DEFAULT.value(type, initial, lock);
+  }
+
+  /** A new synchronized shared {@link Array} of {@code size} zeros (Python's {@code multiprocessing.Array(typecode, size)}). */
+  public static <T> Array<T> array(CType<T> type, int size) {
+    return DEFAULT.array(type, size);
+  }
+
+  /** A new shared {@link Array} of {@code size} zeros, synchronized by a new {@link RLock} or raw. */
+  public static <T> Array<T> array(CType<T> type, int size, boolean lock) {
+    return DEFAULT.array(type, size, lock);
+  }
+
+  /** A new shared {@link Array} of {@code size} zeros synchronized by {@code lock}. */
+  public static <T> Array<T> array(CType<T> type, int size, Lock lock) {
+    return DEFAULT.array(type, size, lock);
+  }
+
+  /** A new synchronized shared {@link Array} holding {@code initial} (Python's {@code multiprocessing.Array(typecode, initializer)}). */
+  public static <T> Array<T> array(CType<T> type, List<T> initial) {
+    return DEFAULT.array(type, initial);
+  }
+
+  /** A new shared {@link Array} holding {@code initial}, synchronized by a new {@link RLock} or raw. */
+  public static <T> Array<T> array(CType<T> type, List<T> initial, boolean lock) {
+    return DEFAULT.array(type, initial, lock);
+  }
+
+  /** A new shared {@link Array} holding {@code initial} synchronized by {@code lock}. */
+  public static <T> Array<T> array(CType<T> type, List<T> initial, Lock lock) {
+    return DEFAULT.array(type, initial, lock);
   }
 
   /**

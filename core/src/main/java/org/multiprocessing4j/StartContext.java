@@ -1,6 +1,7 @@
 package org.multiprocessing4j;
 
 import java.time.Duration;
+import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.queue.RingQueue;
 import org.multiprocessing4j.internal.sync.ShmBarrier;
@@ -9,6 +10,10 @@ import org.multiprocessing4j.internal.sync.ShmEvent;
 import org.multiprocessing4j.internal.sync.ShmLock;
 import org.multiprocessing4j.internal.sync.ShmRLock;
 import org.multiprocessing4j.internal.sync.ShmSemaphore;
+import org.multiprocessing4j.sharedctypes.Array;
+import org.multiprocessing4j.sharedctypes.CType;
+import org.multiprocessing4j.sharedctypes.SharedCTypes;
+import org.multiprocessing4j.sharedctypes.Value;
 
 /**
  * The context of one named start method, or of the default one ({@code method} null), which
@@ -98,5 +103,50 @@ record StartContext(String method) implements Context {
   @Override
   public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
     return ShmBarrier.create(parties, action, timeout);
+  }
+
+  @Override
+  public <T> Value<T> value(CType<T> type, T initial) {
+    return SharedCTypes.value(type, initial);
+  }
+
+  @Override
+  public <T> Value<T> value(CType<T> type, T initial, boolean lock) {
+    return SharedCTypes.value(type, initial, lock);
+  }
+
+  @Override
+  public <T> Value<T> value(CType<T> type, T initial, Lock lock) {
+    return SharedCTypes.value(type, initial, lock);
+  }
+
+  @Override
+  public <T> Array<T> array(CType<T> type, int size) {
+    return SharedCTypes.array(type, size);
+  }
+
+  @Override
+  public <T> Array<T> array(CType<T> type, int size, boolean lock) {
+    return SharedCTypes.array(type, size, lock);
+  }
+
+  @Override
+  public <T> Array<T> array(CType<T> type, int size, Lock lock) {
+    return SharedCTypes.array(type, size, lock);
+  }
+
+  @Override
+  public <T> Array<T> array(CType<T> type, List<T> initial) {
+    return SharedCTypes.array(type, initial);
+  }
+
+  @Override
+  public <T> Array<T> array(CType<T> type, List<T> initial, boolean lock) {
+    return SharedCTypes.array(type, initial, lock);
+  }
+
+  @Override
+  public <T> Array<T> array(CType<T> type, List<T> initial, Lock lock) {
+    return SharedCTypes.array(type, initial, lock);
   }
 }

@@ -8,7 +8,9 @@ import java.util.function.Consumer;
 public final class Examples {
   private static final Map<String, Consumer<String[]>> EXAMPLES = new TreeMap<>(Map.of(
       "hello", HelloExample::main,
-      "info", InfoExample::main));
+      "info", InfoExample::main,
+      "shared-state", SharedStateExample::main,
+      "sharedctypes", SharedCTypesExample::main));
 
   private Examples() {}
 
