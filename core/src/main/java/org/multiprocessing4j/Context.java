@@ -51,6 +51,12 @@ public interface Context {
   /** A new {@link SimpleQueue} (Python's {@code SimpleQueue()}). */
   <E> SimpleQueue<E> simpleQueue();
 
+  /** A new duplex {@link Pipe} (Python's {@code Pipe()}). */
+  Pipe pipe();
+
+  /** A new {@link Pipe}; simplex when {@code duplex} is false: conn1 receives, conn2 sends (Python's {@code Pipe(duplex)}). */
+  Pipe pipe(boolean duplex);
+
   /** A pool of {@link Multiprocessing#cpuCount()} workers of this context (Python's {@code Pool()}). */
   default org.multiprocessing4j.pool.Pool pool() {
     return poolBuilder().build();

@@ -186,6 +186,16 @@ public final class Multiprocessing {
     return DEFAULT.simpleQueue();
   }
 
+  /** A new duplex {@link Pipe} (Python's {@code multiprocessing.Pipe()}). */
+  public static Pipe pipe() {
+    return DEFAULT.pipe();
+  }
+
+  /** A new {@link Pipe}; simplex when {@code duplex} is false: conn1 receives, conn2 sends. */
+  public static Pipe pipe(boolean duplex) {
+    return DEFAULT.pipe(duplex);
+  }
+
   /** A pool of {@link #cpuCount()} workers (Python's {@code multiprocessing.Pool()}). */
   public static org.multiprocessing4j.pool.Pool pool() {
     return DEFAULT.pool();

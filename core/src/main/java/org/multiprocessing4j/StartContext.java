@@ -3,6 +3,7 @@ package org.multiprocessing4j;
 import java.time.Duration;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.pipe.RingConnection;
 import org.multiprocessing4j.internal.queue.RingQueue;
 import org.multiprocessing4j.internal.sync.ShmBarrier;
 import org.multiprocessing4j.internal.sync.ShmCondition;
@@ -58,6 +59,16 @@ record StartContext(String method) implements Context {
   @Override
   public <E> SimpleQueue<E> simpleQueue() {
     return RingQueue.createSimple();
+  }
+
+  @Override
+  public Pipe pipe() {
+    return RingConnection.create(true);
+  }
+
+  @Override
+  public Pipe pipe(boolean duplex) {
+    return RingConnection.create(duplex);
   }
 
   @Override

@@ -478,6 +478,23 @@ public final class RingBuffer {
     return !trackEnds || endAlive(RingDescriptor.WRITERS);
   }
 
+  /**
+   * Whether some process has the read end registered (closed ends are gone; a dead process's
+   * registration still counts): a check cheap enough for every send. Always true for an
+   * untracked ring.
+   */
+  public boolean readersRegistered() {
+    if (!trackEnds) {
+      return true;
+    }
+    for (int i = 0; i < RingDescriptor.END_SLOTS; i++) {
+      if ((int) (long) LONG.getVolatile(segment, RingDescriptor.READERS + (long) i * Long.BYTES) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether some live process holds the read end (always true for an untracked ring). */
   public boolean readersAlive() {
     return !trackEnds || endAlive(RingDescriptor.READERS);
