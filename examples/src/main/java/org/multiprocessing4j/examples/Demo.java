@@ -4,11 +4,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.Pipe;
 import org.multiprocessing4j.Process;
+import org.multiprocessing4j.Queue;
+import org.multiprocessing4j.connection.Connection;
+import org.multiprocessing4j.pool.AsyncResult;
+import org.multiprocessing4j.pool.Pool;
+import org.multiprocessing4j.pool.WorkerLostException;
+import org.multiprocessing4j.sharedctypes.CType;
+import org.multiprocessing4j.sharedctypes.Value;
+import org.multiprocessing4j.sharedmemory.SharedMemory;
 
 /**
- * {@code ./mp4j demo}: a tour of what the library does today, printing each step. Every process
- * it starts is ended before it returns.
+ * {@code ./mp4j demo}: a tour of what the library does today — processes, queues, a pipe, a lock
+ * and a shared value, shared memory, a pool — printing each step. Every process it starts is
+ * ended, and every shared object closed, before it returns (the daemon is ended at exit).
  */
 public final class Demo {
   private Demo() {}
@@ -88,7 +98,98 @@ public final class Demo {
     t.join(Duration.ofSeconds(10));
     System.out.println("   " + t);
 
-    step("Coming in the next releases: queues and pipes, locks and shared memory, pools, managers");
+    step("Queues between processes: 2 producers, 1 consumer (the parent)");
+    try (Queue<String> q = Multiprocessing.queue()) {
+      var producers = new ArrayList<Process>();
+      for (int i = 1; i <= 2; i++) {
+        int id = i;
+        producers.add(warm.process(() -> {
+          for (int n = 1; n <= 3; n++) {
+            q.put("item " + n + " from producer " + id + " (pid " + ProcessHandle.current().pid() + ")");
+          }
+        }));
+      }
+      producers.forEach(Process::start);
+      for (int i = 0; i < 6; i++) {
+        System.out.println("   got " + q.get());
+      }
+      producers.forEach(Process::join);
+    }
+
+    step("A pipe: ping-pong with a child");
+    Pipe pipe = Multiprocessing.pipe();
+    Connection childEnd = pipe.conn2();
+    var ponger = warm.process(() -> {
+      for (Object m = childEnd.recv(); !"bye".equals(m); m = childEnd.recv()) {
+        childEnd.send(m + " -> pong");
+      }
+    });
+    ponger.start();
+    t0 = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      pipe.conn1().send("ping");
+      pipe.conn1().recv();
+    }
+    System.out.printf("   1000 round trips, %.1f us each%n", (System.nanoTime() - t0) / 1e3 / 1000);
+    pipe.conn1().send("bye");
+    ponger.join();
+    pipe.conn1().close();
+    pipe.conn2().close();
+
+    step("A lock and a shared value: 2 processes add 10000 each under the value's lock");
+    try (Value<Integer> counter = Multiprocessing.value(CType.C_INT, 0)) {
+      var adders = new ArrayList<Process>();
+      for (int i = 0; i < 2; i++) {
+        adders.add(warm.process(() -> {
+          for (int n = 0; n < 10_000; n++) {
+            try (var held = counter.getLock().hold()) {
+              counter.set(counter.get() + 1);
+            }
+          }
+        }));
+      }
+      adders.forEach(Process::start);
+      adders.forEach(Process::join);
+      System.out.println("   counter = " + counter.get() + " (nothing lost: the lock excludes across JVMs)");
+    }
+
+    step("Named shared memory a child writes and the parent reads (CPython can attach it too)");
+    SharedMemory shm = SharedMemory.create(64);
+    try {
+      String name = shm.name();
+      var writer = warm.process(() -> {
+        try (SharedMemory mine = SharedMemory.attach(name)) {
+          mine.buf().put("written by a child".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      });
+      writer.start();
+      writer.join();
+      byte[] text = new byte[18];
+      shm.buf().get(0, text);
+      System.out.println("   " + name + ": \"" + new String(text, java.nio.charset.StandardCharsets.UTF_8) + "\"");
+    } finally {
+      shm.close();
+      shm.unlink();
+    }
+
+    step("A pool of 2 worker processes: map, imap, and a worker that dies");
+    try (Pool pool = warm.pool(2)) {
+      System.out.println("   map(x -> x * x, 0..9) = " + pool.map(x -> x * x, List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
+      var it = pool.imap((Integer x) -> x + 100, List.of(1, 2, 3));
+      System.out.println("   imap: " + it.next() + ", " + it.next() + ", " + it.next());
+      AsyncResult<Object> dying = pool.applyAsync(() -> {
+        Runtime.getRuntime().halt(9);
+        return null;
+      });
+      try {
+        dying.get();
+      } catch (WorkerLostException e) {
+        System.out.println("   a worker died mid-task: " + e.getMessage());
+      }
+      System.out.println("   and the pool goes on: apply(() -> 6 * 7) = " + pool.apply(() -> 6 * 7));
+    }
+
+    step("Not yet here: managers (shared dicts and lists over TCP)");
   }
 
   private static List<String> names(List<Process> ps) {

@@ -429,8 +429,13 @@ public final class RingBuffer {
         if (remaining <= 0) {
           return false;
         }
-        checkOtherEnd(writing);
-        Futex.await(segment, seq, ticket, Math.min(remaining, SLICE_NANOS));
+        if (trackEnds && !endRegistered(writing ? RingDescriptor.READERS : RingDescriptor.WRITERS)) {
+          throw peerGone(writing); // closed: a cheap look at the table, every time
+        }
+        boolean rung = Futex.await(segment, seq, ticket, Math.min(remaining, SLICE_NANOS));
+        if (!rung) {
+          checkOtherEnd(writing); // a whole slice without a ring: are the holders still alive?
+        }
       } finally {
         INT.getAndAdd(segment, waiters, -1);
       }
@@ -442,8 +447,22 @@ public final class RingBuffer {
 
   private void checkOtherEnd(boolean writing) {
     if (trackEnds && !endAlive(writing ? RingDescriptor.READERS : RingDescriptor.WRITERS)) {
-      throw new PeerGoneException(writing ? "every reader of the ring is gone" : "every writer of the ring is gone");
+      throw peerGone(writing);
     }
+  }
+
+  private static PeerGoneException peerGone(boolean writing) {
+    return new PeerGoneException(writing ? "every reader of the ring is gone" : "every writer of the ring is gone");
+  }
+
+  /** Whether any process has this end registered; no liveness check (cheap). */
+  private boolean endRegistered(long table) {
+    for (int i = 0; i < RingDescriptor.END_SLOTS; i++) {
+      if ((int) (long) LONG.getVolatile(segment, table + (long) i * Long.BYTES) > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------ ends
@@ -484,15 +503,7 @@ public final class RingBuffer {
    * untracked ring.
    */
   public boolean readersRegistered() {
-    if (!trackEnds) {
-      return true;
-    }
-    for (int i = 0; i < RingDescriptor.END_SLOTS; i++) {
-      if ((int) (long) LONG.getVolatile(segment, RingDescriptor.READERS + (long) i * Long.BYTES) > 0) {
-        return true;
-      }
-    }
-    return false;
+    return !trackEnds || endRegistered(RingDescriptor.READERS);
   }
 
   /** Whether some live process holds the read end (always true for an untracked ring). */
