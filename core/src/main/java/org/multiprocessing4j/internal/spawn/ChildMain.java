@@ -101,6 +101,9 @@ public final class ChildMain {
         warmUpOn(in.readNBytes(in.readInt()), in);
       }
     } catch (IOException e) {
+      if (exiting) {
+        awaitShutdown(); // a signal is ending this JVM (its exit status tells which): let it
+      }
       Runtime.getRuntime().halt(PARENT_GONE); // the parent went away before giving us work
       throw new IllegalStateException(e);
     }
@@ -121,6 +124,17 @@ public final class ChildMain {
     }
     if (!exiting) {
       Runtime.getRuntime().halt(PARENT_GONE);
+    }
+  }
+
+  /** Blocks the calling thread while the JVM's shutdown, already under way, finishes. */
+  private static void awaitShutdown() {
+    while (true) {
+      try {
+        Thread.sleep(java.time.Duration.ofDays(1));
+      } catch (InterruptedException e) {
+        // keep waiting: the JVM halts at the end of its shutdown
+      }
     }
   }
 
