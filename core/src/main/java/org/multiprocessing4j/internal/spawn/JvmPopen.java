@@ -88,18 +88,7 @@ final class JvmPopen implements Popen {
 
   @Override
   public boolean await(Duration timeout) throws InterruptedException {
-    try {
-      if (timeout == null) {
-        exit.get();
-      } else {
-        exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-      }
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("exit future failed", e.getCause());
-    }
+    return Popen.awaitCompletion(exit, timeout);
   }
 
   @Override

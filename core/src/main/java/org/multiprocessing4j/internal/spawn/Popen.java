@@ -29,4 +29,23 @@ public interface Popen {
 
   /** Releases what the handle holds (the process must have ended). */
   void close();
+
+  /**
+   * Waits for {@code exit} to complete, at most {@code timeout} (null: forever); true when it
+   * did, exceptionally or not.
+   */
+  static boolean awaitCompletion(CompletableFuture<?> exit, Duration timeout) throws InterruptedException {
+    try {
+      if (timeout == null) {
+        exit.get();
+      } else {
+        exit.get(Math.max(0, timeout.toNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      // ended all the same
+    }
+    return true;
+  }
 }

@@ -2,8 +2,6 @@ package org.multiprocessing4j.internal.spawn;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 
 /**
@@ -45,18 +43,7 @@ public final class ThreadPopen implements Popen {
 
   @Override
   public boolean await(Duration timeout) throws InterruptedException {
-    try {
-      if (timeout == null) {
-        exit.get();
-      } else {
-        exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-      }
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return true;
-    }
+    return Popen.awaitCompletion(exit, timeout);
   }
 
   @Override
