@@ -289,11 +289,11 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
       }
       closed = true;
       lock.notifyAll();
-      if (feeder != null) {
+      if (feeder != null && (feederBusy || !buffer.isEmpty())) {
         return; // the feeder flushes, then releases the segment
       }
     }
-    segment.close();
+    segment.close(); // idempotent: an idle feeder's own close after this does nothing
   }
 
   /**
