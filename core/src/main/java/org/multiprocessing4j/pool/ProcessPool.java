@@ -78,6 +78,8 @@ final class ProcessPool implements Pool {
   private State state = State.RUNNING;
   private int startupFailures;
   private volatile boolean workersKilled;
+  /** The job that the last result finished, for the progress line. */
+  private final java.util.concurrent.atomic.AtomicReference<Job> lastFinished = new java.util.concurrent.atomic.AtomicReference<>();
   private final Set<Long> workerPids = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** One worker place: its current process, inbox and the chunks it holds. */
@@ -365,7 +367,12 @@ final class ProcessPool implements Pool {
     after.forEach(ProcessPool::runCallback);
     flush(toFlush);
     if (progress != null) {
-      progress.show(jobs());
+      var shown = jobs();
+      Job finished = message instanceof PoolMessages.Result r ? lastFinished.getAndSet(null) : null;
+      if (finished != null && !shown.contains(finished)) {
+        shown.add(finished); // its last chunk just came in: show it complete once
+      }
+      progress.show(shown);
     }
   }
 
@@ -457,6 +464,9 @@ final class ProcessPool implements Pool {
   }
 
   private void retireIfFinished(Job job) {
+    if (job.finished() && jobs.containsKey(job.id)) {
+      lastFinished.set(job);
+    }
     if (job.finished() && jobs.remove(job.id) != null && job.func != null) {
       for (Slot s : slots) {
         if (s.process != null && s.funcsSent.remove(job.id)) {

@@ -149,4 +149,19 @@ class PoolLifecycleTest {
     }
   }
 
+
+  @Test
+  void progressPrintsALineEachTenthAndTheEnd() {
+    var captured = new java.io.ByteArrayOutputStream();
+    var original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true));
+    try (Pool pool = WARM.poolBuilder().processes(2).progress(true).build()) {
+      assertThat(pool.map(PoolTest::sqr, IntStream.range(0, 100).boxed().toList(), 1)).hasSize(100);
+    } finally {
+      System.setErr(original);
+    }
+    String out = captured.toString();
+    assertThat(out).contains("[multiprocessing4j pool] 100/100 items (100%)");
+    assertThat(out.lines().filter(l -> l.startsWith("[multiprocessing4j pool]")).count()).isBetween(2L, 12L);
+  }
 }
