@@ -180,10 +180,18 @@ public class Process implements Serializable {
       if (method.equals(StartMethods.THREAD)) {
         popen = StartMethods.startThread(name, daemon, () -> runInThread(this));
       } else {
-        byte[] payload = Codec.encode(this, "the process " + name);
+        byte[] payload;
+        List<Codec.Transferable> sent = Codec.collectSent();
+        try {
+          payload = Codec.encode(this, "the process " + name);
+        } finally {
+          Codec.stopCollecting();
+        }
         var spec = new LaunchSpec(authkey(), ProcessHandle.current().pid(), me.name, rootPid,
             Log.level() == null ? "" : Log.level().getName(), Log.logsToStderr(), payload);
-        popen = StartMethods.startJvm(method, spec);
+        // pipe ends the child receives count as the child's from now on, so that the parent may
+        // close its own copies right after start(), as Python code does
+        popen = StartMethods.startJvm(method, spec, pid -> sent.forEach(h -> h.reserveFor(pid)));
       }
       CHILDREN.add(this);
     }

@@ -10,6 +10,7 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.multiprocessing4j.PicklingException;
 
 /**
@@ -44,6 +45,41 @@ public final class Codec {
   static final byte TAG_LONGS = 13;
   static final byte TAG_DOUBLES = 14;
   static final byte TAG_JAVA = 15;
+
+  /** Handles met while encoding a process for a child: see {@link #collectSent()}. */
+  private static final ThreadLocal<List<Transferable>> SENT = new ThreadLocal<>();
+
+  /**
+   * A handle that must be told which process receives it (a pipe end counts its holders per
+   * process). {@code Process.start()} reserves it for the child before the child attaches.
+   */
+  public interface Transferable {
+    /** Counts process {@code pid} as holding this handle until it attaches (or dies). */
+    void reserveFor(long pid);
+  }
+
+  /**
+   * Starts collecting the {@link Transferable} handles that this thread serializes, until the
+   * returned list is passed to {@link #stopCollecting}.
+   */
+  public static List<Transferable> collectSent() {
+    var list = new java.util.ArrayList<Transferable>();
+    SENT.set(list);
+    return list;
+  }
+
+  /** Stops collecting (see {@link #collectSent()}). */
+  public static void stopCollecting() {
+    SENT.remove();
+  }
+
+  /** Called by a {@link Transferable} handle's {@code writeReplace}. */
+  public static void noteSent(Transferable handle) {
+    List<Transferable> list = SENT.get();
+    if (list != null) {
+      list.add(handle);
+    }
+  }
 
   /** Set while a warm spare decodes a hint: handles must not attach to anything then. */
   private static final ThreadLocal<Boolean> WARMING_UP = ThreadLocal.withInitial(() -> Boolean.FALSE);

@@ -30,7 +30,7 @@ import org.multiprocessing4j.internal.shm.ShmSweeper;
  * {@link ConnectionClosedException} (Python's {@code EOFError}) instead of waiting for ever, and a
  * {@code send} that finds no reader left gets it too (Python's {@code BrokenPipeError}).
  */
-public final class RingConnection implements Connection {
+public final class RingConnection implements Connection, Codec.Transferable {
   @Serial private static final long serialVersionUID = 1L;
 
   private final String name;
@@ -254,7 +254,18 @@ public final class RingConnection implements Connection {
   @Serial
   private Object writeReplace() {
     checkOpen("send the connection");
+    Codec.noteSent(this);
     return new Ref(name, end);
+  }
+
+  @Override
+  public void reserveFor(long pid) {
+    if (in != null) {
+      in.reserveReader(pid);
+    }
+    if (out != null) {
+      out.reserveWriter(pid);
+    }
   }
 
   @Serial

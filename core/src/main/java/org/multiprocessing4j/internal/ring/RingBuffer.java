@@ -511,44 +511,69 @@ public final class RingBuffer {
     return !trackEnds || endAlive(RingDescriptor.READERS);
   }
 
+  /** A reservation of an end for a child that has not attached yet, in a slot's count. */
+  private static final int RESERVED = 1 << 20;
+  private static final int HANDLES_MASK = RESERVED - 1;
+
+  /**
+   * Counts process {@code pid} as holding an end before it has attached: the parent of a child
+   * does so at start, for the ends it sends, so that closing its own copy right after
+   * {@code start()} (the usual Python idiom) is not taken for the end's close. The child's first
+   * attach takes the reservation over.
+   */
+  public void reserveWriter(long pid) {
+    changeEnd(RingDescriptor.WRITERS, Math.toIntExact(pid), RESERVED);
+  }
+
+  /** Reserves the read end for {@code pid}; see {@link #reserveWriter}. */
+  public void reserveReader(long pid) {
+    changeEnd(RingDescriptor.READERS, Math.toIntExact(pid), RESERVED);
+  }
+
   private void addEnd(long table, int delta) {
-    // a slot is (pid << 32 | handles); a process's slot is freed when its count reaches 0
-    for (int attempt = 0; ; attempt++) {
+    changeEnd(table, Pids.SELF, delta);
+  }
+
+  /**
+   * Changes the slot of {@code pid} in an end table by {@code delta} handles (or one
+   * reservation). A slot is (pid << 32 | count); count is handles plus reservations x
+   * {@link #RESERVED}; an attach (+1) consumes a reservation; the slot is freed at 0.
+   */
+  private void changeEnd(long table, int pid, int delta) {
+    while (true) {
       int free = -1;
-      for (int i = 0; i < RingDescriptor.END_SLOTS; i++) {
+      boolean raced = false;
+      for (int i = 0; i < RingDescriptor.END_SLOTS && !raced; i++) {
         long off = table + (long) i * Long.BYTES;
         long slot = (long) LONG.getVolatile(segment, off);
-        int pid = (int) (slot >>> 32);
-        if (pid == Pids.SELF) {
-          int count = (int) slot + delta;
-          long next = count <= 0 ? 0L : ((long) pid << 32) | count;
-          if (LONG.compareAndSet(segment, off, slot, next)) {
+        if ((int) (slot >>> 32) == pid && slot != 0) {
+          int count = (int) slot;
+          int next = delta == 1 && count >= RESERVED ? count - RESERVED + 1 : count + delta;
+          if (delta < 0 && (count & HANDLES_MASK) == 0) {
+            return; // no handle of this process to drop
+          }
+          if (LONG.compareAndSet(segment, off, slot, next <= 0 ? 0L : ((long) pid << 32) | next)) {
             return;
           }
-          free = -2; // raced with ourselves in another thread: retry
-          break;
-        }
-        if (slot == 0 && free == -1) {
-          free = i;
-        } else if (slot != 0 && !Pids.alive(pid) && free == -1) {
-          free = i; // a dead process's slot can be reused
+          raced = true; // another thread of ours changed it: look again
+        } else if (free == -1 && (slot == 0 || !Pids.alive((int) (slot >>> 32)))) {
+          free = i; // empty, or a dead process's: reusable
         }
       }
-      if (delta < 0) {
-        if (free != -2) {
-          return; // nothing registered for this process
-        }
+      if (raced) {
         continue;
       }
-      if (free >= 0) {
-        long off = table + (long) free * Long.BYTES;
-        long old = (long) LONG.getVolatile(segment, off);
-        if (LONG.compareAndSet(segment, off, old, ((long) Pids.SELF << 32) | 1)) {
-          return;
-        }
-      } else if (free == -1) {
+      if (delta < 0) {
+        return; // nothing registered for this process
+      }
+      if (free == -1) {
         throw new IllegalStateException("more than " + RingDescriptor.END_SLOTS
             + " processes hold the same end of a pipe; close the handles that are not in use");
+      }
+      long off = table + (long) free * Long.BYTES;
+      long old = (long) LONG.getVolatile(segment, off);
+      if (LONG.compareAndSet(segment, off, old, ((long) pid << 32) | delta)) {
+        return;
       }
     }
   }

@@ -79,7 +79,7 @@ public final class SparePool {
   }
 
   /** Runs {@code spec} in a spare JVM and returns its handle; starts a replacement spare. */
-  JvmPopen take(LaunchSpec spec) {
+  JvmPopen take(LaunchSpec spec, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
     synchronized (this) {
       List<String> cmd = currentCommand();
@@ -105,6 +105,7 @@ public final class SparePool {
           : new ProcessException("a warm JVM failed to boot: " + e.getCause(), e.getCause());
     }
     var popen = new JvmPopen(spare.process, spare.link);
+    beforeLaunch.accept(spare.process.pid());
     JvmPopen.launch(spare.process, spec);
     return popen;
   }

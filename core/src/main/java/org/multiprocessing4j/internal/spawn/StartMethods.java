@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.spawn;
 
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 
 /** The start methods and how each one starts a process (Python's {@code popen_*} modules). */
 public final class StartMethods {
@@ -24,13 +25,17 @@ public final class StartMethods {
     return method;
   }
 
-  /** Starts a child JVM running the process in {@code spec}, fresh or warm. */
-  public static Popen startJvm(String method, LaunchSpec spec) {
+  /**
+   * Starts a child JVM running the process in {@code spec}, fresh or warm; {@code beforeLaunch}
+   * gets the child's pid before the child receives the process.
+   */
+  public static Popen startJvm(String method, LaunchSpec spec, LongConsumer beforeLaunch) {
     if (method.equals(WARM)) {
-      return SparePool.get().take(spec);
+      return SparePool.get().take(spec, beforeLaunch);
     }
     java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options()));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
+    beforeLaunch.accept(child.pid());
     JvmPopen.launch(child, spec);
     return popen;
   }
