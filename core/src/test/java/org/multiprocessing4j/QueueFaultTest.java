@@ -162,9 +162,9 @@ class QueueFaultTest {
   }
 
   @Test
-  @Disabled("library bug: a child's hold on a connection end is registered only when the child deserializes it, "
-      + "not at start(), so closing the parent's end right after start() can make the pipe look closed: "
-      + "the reader gets EOF before the child's first message (or, seen once, never learns of the kill)")
+  @Disabled("library bug: a child's hold on a pipe end is registered (RingBuffer WRITERS table) only when the child "
+      + "deserializes the connection, not at start(); closing the parent's end right after start() leaves no writer "
+      + "registered, so recv() raises EOF before the child's first message (6 runs out of 6)")
   void theParentClosingItsWriteEndRightAfterStartStillLetsTheReaderLearnOfTheKilledWriter() throws Exception {
     readerBlockedInRecvLearnsOfKilledWriter(true); // Python's idiom: p.start(); child_conn.close()
   }
