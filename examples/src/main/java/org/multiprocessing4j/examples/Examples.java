@@ -9,10 +9,19 @@ public final class Examples {
   private static final Map<String, Consumer<String[]>> EXAMPLES = new TreeMap<>(Map.of(
       "hello", HelloExample::main,
       "info", InfoExample::main,
+      "mp-workers", MpWorkersExample::main,
+      "pipe", PipeExample::main,
+      "pool", PoolExample::main,
+      "queue", QueueExample::main,
       "shared-state", SharedStateExample::main,
       "sharedctypes", SharedCTypesExample::main));
 
   private Examples() {}
+
+  /** The names {@code ./mp4j examples} accepts. */
+  static java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(EXAMPLES.keySet());
+  }
 
   /** Runs the example named by the first argument. */
   public static void main(String[] args) {
