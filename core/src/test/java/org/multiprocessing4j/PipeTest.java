@@ -198,4 +198,22 @@ class PipeTest {
     closeBoth(a);
     closeBoth(b);
   }
+
+  @Test
+  void parentMayCloseTheChildsEndsRightAfterStartAsInPython() {
+    Pipe pipe = Multiprocessing.pipe();
+    Connection childEnd = pipe.conn2();
+    var p = WARM.process(() -> {
+      childEnd.send("from the child");
+      childEnd.send(childEnd.recv() + " and back");
+    });
+    p.start();
+    childEnd.close(); // p.start(); child_conn.close()
+    assertThat(pipe.conn1().recv()).isEqualTo("from the child");
+    pipe.conn1().send("there");
+    assertThat(pipe.conn1().recv()).isEqualTo("there and back");
+    p.join();
+    assertThatThrownBy(() -> pipe.conn1().recv()).isInstanceOf(ConnectionClosedException.class);
+    pipe.conn1().close();
+  }
 }

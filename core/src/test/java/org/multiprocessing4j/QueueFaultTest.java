@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.connection.Connection;
@@ -162,9 +161,6 @@ class QueueFaultTest {
   }
 
   @Test
-  @Disabled("library bug: a child's hold on a pipe end is registered (RingBuffer WRITERS table) only when the child "
-      + "deserializes the connection, not at start(); closing the parent's end right after start() leaves no writer "
-      + "registered, so recv() raises EOF before the child's first message (6 runs out of 6)")
   void theParentClosingItsWriteEndRightAfterStartStillLetsTheReaderLearnOfTheKilledWriter() throws Exception {
     readerBlockedInRecvLearnsOfKilledWriter(true); // Python's idiom: p.start(); child_conn.close()
   }
