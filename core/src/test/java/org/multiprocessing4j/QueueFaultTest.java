@@ -32,7 +32,15 @@ class QueueFaultTest {
     return (long) producer << SHIFT | seq;
   }
 
+  /**
+   * Closes a queue that a killed process held, and removes it once nobody maps it. The other
+   * children reported their exit a little before their OS processes were gone (join returns on
+   * their DONE message), and they may still map the queue then: wait for them first.
+   */
   private static void closeAndReap(Queue<?> q) {
+    for (ProcessHandle child : org.multiprocessing4j.testutil.LeakCheckExtension.nonSpareDescendants()) {
+      child.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> child).join();
+    }
     ((RingQueue<?>) q).closeAndReap();
   }
 

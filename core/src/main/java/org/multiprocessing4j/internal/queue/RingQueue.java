@@ -60,6 +60,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
   private transient Thread feeder;
   private transient volatile boolean closed;
   private transient volatile boolean joinCancelled;
+  private transient volatile boolean reapWhenReleased;
 
   private RingQueue(ShmSegment segment) {
     this.name = segment.name();
@@ -216,7 +217,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
         }
       }
     }
-    segment.close();
+    release();
   }
 
   private void flushAtExit() {
@@ -293,7 +294,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
         return; // the feeder flushes, then releases the segment
       }
     }
-    segment.close(); // idempotent: an idle feeder's own close after this does nothing
+    release(); // an idle feeder's own release after this does nothing
   }
 
   /**
@@ -303,12 +304,17 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
    * it is for rare events, not for every close.
    */
   public void closeAndReap() {
+    reapWhenReleased = true;
     close();
-    Thread f;
-    synchronized (lock) {
-      f = feeder;
+  }
+
+  /** Releases this handle's segment (once), and reaps it if {@link #closeAndReap()} asked for it. */
+  private void release() {
+    if (segment.isClosed()) {
+      return;
     }
-    if (f == null) {
+    segment.close();
+    if (reapWhenReleased) {
       ShmSweeper.deleteIfUnmapped(name);
     }
   }
