@@ -75,6 +75,9 @@ final class ProcessPool implements Pool {
   private final Map<Long, Job> jobs = new HashMap<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Thread resultThread;
+  /** Writes to the workers' inboxes what the result thread hands out (see handle()). */
+  private final java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> Thread.ofPlatform().daemon().name("mp4j-pool-sender").unstarted(r));
   private State state = State.RUNNING;
   private int startupFailures;
   private volatile boolean workersKilled;
@@ -325,6 +328,7 @@ final class ProcessPool implements Pool {
         e.printStackTrace();
       }
     } finally {
+      sender.shutdown();
       if (workersKilled) {
         // a killed worker never gave its hold on the result queue back: once every worker's
         // process is gone (they report their exit a little before the OS is done), remove it
@@ -365,7 +369,11 @@ final class ProcessPool implements Pool {
       finishIfDone();
     }
     after.forEach(ProcessPool::runCallback);
-    flush(toFlush);
+    if (!toFlush.isEmpty()) {
+      // never on this thread: a worker blocked writing a large result into the full result
+      // queue waits for this thread, which must not wait for that worker's full inbox
+      sender.execute(() -> flush(toFlush));
+    }
     if (progress != null) {
       var shown = jobs();
       Job finished = message instanceof PoolMessages.Result r ? lastFinished.getAndSet(null) : null;
