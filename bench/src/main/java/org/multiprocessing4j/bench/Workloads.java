@@ -3,6 +3,7 @@ package org.multiprocessing4j.bench;
 import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.bench.workloads.IdleRss;
+import org.multiprocessing4j.bench.workloads.PipeRoundtrip;
 import org.multiprocessing4j.bench.workloads.ProcessStartJoin;
 import org.multiprocessing4j.bench.workloads.StartToRunning;
 
@@ -12,7 +13,8 @@ public final class Workloads {
   public static final List<Workload> ALL = List.of(
       new ProcessStartJoin(),
       new StartToRunning(),
-      new IdleRss());
+      new IdleRss(),
+      new PipeRoundtrip());
 
   private Workloads() {}
 
