@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.bench.workloads.IdleRss;
 import org.multiprocessing4j.bench.workloads.PipeRoundtrip;
+import org.multiprocessing4j.bench.workloads.PipeSendBytes;
 import org.multiprocessing4j.bench.workloads.ProcessStartJoin;
 import org.multiprocessing4j.bench.workloads.StartToRunning;
 
@@ -14,7 +15,8 @@ public final class Workloads {
       new ProcessStartJoin(),
       new StartToRunning(),
       new IdleRss(),
-      new PipeRoundtrip());
+      new PipeRoundtrip(),
+      new PipeSendBytes());
 
   private Workloads() {}
 
