@@ -5,6 +5,7 @@ import java.util.List;
 import org.multiprocessing4j.bench.workloads.IdleRss;
 import org.multiprocessing4j.bench.workloads.PipeRoundtrip;
 import org.multiprocessing4j.bench.workloads.PipeSendBytes;
+import org.multiprocessing4j.bench.workloads.QueueThroughput;
 import org.multiprocessing4j.bench.workloads.ProcessStartJoin;
 import org.multiprocessing4j.bench.workloads.StartToRunning;
 
@@ -16,7 +17,8 @@ public final class Workloads {
       new StartToRunning(),
       new IdleRss(),
       new PipeRoundtrip(),
-      new PipeSendBytes());
+      new PipeSendBytes(),
+      new QueueThroughput());
 
   private Workloads() {}
 

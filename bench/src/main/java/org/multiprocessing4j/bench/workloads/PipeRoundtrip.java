@@ -20,7 +20,7 @@ import org.multiprocessing4j.internal.spawn.SparePool;
  * child ({@code warm}; CPython {@code fork}) sends it back. Each sample is one round trip.
  */
 public final class PipeRoundtrip implements Workload {
-  private static final int RUNS = 5_000;
+  private static final int RUNS = 3_000;
   private static final int WARMUP = 2_000;
 
   @Override

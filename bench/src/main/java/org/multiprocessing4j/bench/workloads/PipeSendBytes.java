@@ -22,9 +22,9 @@ import org.multiprocessing4j.internal.spawn.SparePool;
  * child has acknowledged the count (on a second pipe), in messages per second.
  */
 public final class PipeSendBytes implements Workload {
-  private static final int ROUNDS = 7;
-  private static final int JAVA_MESSAGES = 200_000;
-  private static final int PY_MESSAGES = 50_000;
+  private static final int ROUNDS = 5;
+  private static final int JAVA_MESSAGES = 100_000;
+  private static final int PY_MESSAGES = 25_000;
   private static final int SIZE = 1024;
 
   @Override
