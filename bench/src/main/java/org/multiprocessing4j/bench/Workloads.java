@@ -3,6 +3,7 @@ package org.multiprocessing4j.bench;
 import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.bench.workloads.IdleRss;
+import org.multiprocessing4j.bench.workloads.ListenerRoundtrip;
 import org.multiprocessing4j.bench.workloads.PipeRoundtrip;
 import org.multiprocessing4j.bench.workloads.PipeSendBytes;
 import org.multiprocessing4j.bench.workloads.QueueThroughput;
@@ -18,7 +19,8 @@ public final class Workloads {
       new IdleRss(),
       new PipeRoundtrip(),
       new PipeSendBytes(),
-      new QueueThroughput());
+      new QueueThroughput(),
+      new ListenerRoundtrip());
 
   private Workloads() {}
 
