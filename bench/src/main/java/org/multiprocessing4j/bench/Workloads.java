@@ -5,6 +5,10 @@ import java.util.List;
 import org.multiprocessing4j.bench.workloads.IdleRss;
 import org.multiprocessing4j.bench.workloads.ListenerRoundtrip;
 import org.multiprocessing4j.bench.workloads.PipeRoundtrip;
+import org.multiprocessing4j.bench.workloads.PoolApply;
+import org.multiprocessing4j.bench.workloads.PoolFirstResult;
+import org.multiprocessing4j.bench.workloads.PoolImap;
+import org.multiprocessing4j.bench.workloads.PoolMap;
 import org.multiprocessing4j.bench.workloads.PipeSendBytes;
 import org.multiprocessing4j.bench.workloads.QueueThroughput;
 import org.multiprocessing4j.bench.workloads.ProcessStartJoin;
@@ -20,7 +24,11 @@ public final class Workloads {
       new PipeRoundtrip(),
       new PipeSendBytes(),
       new QueueThroughput(),
-      new ListenerRoundtrip());
+      new ListenerRoundtrip(),
+      new PoolMap(),
+      new PoolApply(),
+      new PoolImap(),
+      new PoolFirstResult());
 
   private Workloads() {}
 
