@@ -1,4 +1,5 @@
 """pool-first-result: from Pool(2) constructor to the first apply_async result; pool closed after."""
+import gc
 import multiprocessing
 import sys
 import time
@@ -22,6 +23,8 @@ def main():
             t1 = time.monotonic_ns()
             pool.close()
             pool.join()
+            del pool
+            gc.collect()  # runs the pool's finalizers (its semaphores) while the resource tracker still runs
             if got != 1:
                 raise RuntimeError(f"got {got}")
             if i >= 0:

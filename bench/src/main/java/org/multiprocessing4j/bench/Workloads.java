@@ -11,6 +11,7 @@ import org.multiprocessing4j.bench.workloads.PoolImap;
 import org.multiprocessing4j.bench.workloads.PoolMap;
 import org.multiprocessing4j.bench.workloads.PipeSendBytes;
 import org.multiprocessing4j.bench.workloads.QueueThroughput;
+import org.multiprocessing4j.bench.workloads.ShmCreateAttach;
 import org.multiprocessing4j.bench.workloads.ProcessStartJoin;
 import org.multiprocessing4j.bench.workloads.StartToRunning;
 
@@ -28,7 +29,8 @@ public final class Workloads {
       new PoolMap(),
       new PoolApply(),
       new PoolImap(),
-      new PoolFirstResult());
+      new PoolFirstResult(),
+      new ShmCreateAttach());
 
   private Workloads() {}
 
