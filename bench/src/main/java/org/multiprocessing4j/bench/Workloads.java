@@ -30,7 +30,8 @@ public final class Workloads {
       new PoolApply(),
       new PoolImap(),
       new PoolFirstResult(),
-      new ShmCreateAttach());
+      new ShmCreateAttach(),
+      new ValueIncrementWorkload());
 
   private Workloads() {}
 
