@@ -24,6 +24,20 @@ public sealed interface Target {
     }
   }
 
+  /** Java median ≥ {@code factor} × the CPython median of {@code method}: for rates, where more is better. */
+  record AtLeastTimes(String method, double factor) implements Target {
+    @Override
+    public Boolean met(Row row) {
+      Double ratio = row.ratio(method);
+      return ratio == null ? null : ratio >= factor;
+    }
+
+    @Override
+    public String describe(Unit unit) {
+      return ">= " + trim(factor) + "x CPython " + method;
+    }
+  }
+
   /** Java median ≤ {@code limit}, given in the display unit (ms, MiB). */
   record AtMost(double limit) implements Target {
     @Override

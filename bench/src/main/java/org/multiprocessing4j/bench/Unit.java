@@ -5,7 +5,11 @@ public enum Unit {
   /** Durations, recorded in nanoseconds and shown in milliseconds. */
   NANOS("ms", 1_000_000.0),
   /** Sizes, recorded in bytes and shown in MiB. */
-  BYTES("MiB", 1024.0 * 1024.0);
+  BYTES("MiB", 1024.0 * 1024.0),
+  /** Short durations, recorded in nanoseconds and shown in microseconds. */
+  MICROS("µs", 1_000.0),
+  /** Rates (items, messages, round trips per second), recorded per second and shown in thousands per second. */
+  PER_SECOND("k/s", 1_000.0);
 
   private final String shownAs;
   private final double perShown;
@@ -15,7 +19,7 @@ public enum Unit {
     this.perShown = perShown;
   }
 
-  /** The display unit's symbol: {@code ms} or {@code MiB}. */
+  /** The display unit's symbol: {@code ms}, {@code MiB}, {@code µs} or {@code k/s}. */
   public String symbol() {
     return shownAs;
   }

@@ -3,6 +3,15 @@ package org.multiprocessing4j.bench;
 import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.bench.workloads.IdleRss;
+import org.multiprocessing4j.bench.workloads.ListenerRoundtrip;
+import org.multiprocessing4j.bench.workloads.PipeRoundtrip;
+import org.multiprocessing4j.bench.workloads.PoolApply;
+import org.multiprocessing4j.bench.workloads.PoolFirstResult;
+import org.multiprocessing4j.bench.workloads.PoolImap;
+import org.multiprocessing4j.bench.workloads.PoolMap;
+import org.multiprocessing4j.bench.workloads.PipeSendBytes;
+import org.multiprocessing4j.bench.workloads.QueueThroughput;
+import org.multiprocessing4j.bench.workloads.ShmCreateAttach;
 import org.multiprocessing4j.bench.workloads.ProcessStartJoin;
 import org.multiprocessing4j.bench.workloads.StartToRunning;
 
@@ -12,7 +21,17 @@ public final class Workloads {
   public static final List<Workload> ALL = List.of(
       new ProcessStartJoin(),
       new StartToRunning(),
-      new IdleRss());
+      new IdleRss(),
+      new PipeRoundtrip(),
+      new PipeSendBytes(),
+      new QueueThroughput(),
+      new ListenerRoundtrip(),
+      new PoolMap(),
+      new PoolApply(),
+      new PoolImap(),
+      new PoolFirstResult(),
+      new ShmCreateAttach(),
+      new ValueIncrementWorkload());
 
   private Workloads() {}
 

@@ -11,6 +11,17 @@ final class JavaRuns {
 
   private JavaRuns() {}
 
+  /** Items per second, rounded: the sample of a throughput figure. */
+  static long perSecond(long items, long nanos) {
+    return Math.round(items * 1e9 / Math.max(1, nanos));
+  }
+
+  /** Starts {@code p}, with a clear error if that fails. */
+  static Process started(Process p) {
+    p.start();
+    return p;
+  }
+
   /**
    * Joins {@code p} (which should end by itself) and checks that it succeeded; kills it if it
    * does not end within {@link #CHILD_TIMEOUT}.
