@@ -1,6 +1,5 @@
 package org.multiprocessing4j.pool;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -84,8 +83,14 @@ final class PoolWorker {
     return p;
   }
 
+  /**
+   * When this JVM started, on the {@link System#nanoTime()} scale, from the OS process's start
+   * time (not the RuntimeMXBean's uptime: loading java.management costs a young JVM ~100 ms).
+   */
   private static long jvmStartNanos() {
-    long uptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
-    return System.nanoTime() - uptimeMillis * 1_000_000L;
+    long sinceStart = ProcessHandle.current().info().startInstant()
+        .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toNanos())
+        .orElse(0L);
+    return System.nanoTime() - sinceStart;
   }
 }

@@ -174,10 +174,16 @@ public final class ChildMain {
     SerializableRunnable warm = () -> Arrays.fill(new byte[1], (byte) 1);
     for (int i = 0; i < 3; i++) {
       ((Runnable) Codec.decode(Codec.encode(warm, "the warm-up lambda"))).run();
+      // records, lists and arrays of objects: the first record a JVM serializes costs it 100+ ms
+      // of setting up (method handles for the canonical constructor); pay that before READY
+      Codec.decode(Codec.encode(new WarmUpRecord(i, 1L, List.of("a", i), new Object[] {i, "b"}), "a warm-up record"));
     }
     ProcessAccess.get();
     Multiprocessing.activeChildren(); // the exit path's code, run once
   }
+
+  /** What {@link #prewarm()} serializes: a record with a primitive, a box, a list and an array. */
+  private record WarmUpRecord(int i, Long l, List<Object> list, Object[] array) implements java.io.Serializable {}
 
   /**
    * The AOT training run: the start path of a child, so that its classes land in the cache — the
