@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.multiprocessing4j.testing.TestJvms;
+import org.multiprocessing4j.testutil.TestJvms;
 
 /**
  * A CPython interpreter of the machine for interop tests: {@code python3} (3.11 here) or

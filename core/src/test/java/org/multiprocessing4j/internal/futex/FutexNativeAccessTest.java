@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.multiprocessing4j.testing.TestJvms;
+import org.multiprocessing4j.testutil.TestJvms;
 
 /**
  * The library never makes a restricted call where native access is not enabled for it: no JDK

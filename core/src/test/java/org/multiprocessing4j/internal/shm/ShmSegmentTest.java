@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.internal.futex.Futex;
-import org.multiprocessing4j.testing.TestJvms;
+import org.multiprocessing4j.testutil.TestJvms;
 
 /** The library's own segments: naming, header, owner counting and unlinking by the last owner. */
 class ShmSegmentTest {

@@ -16,7 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.multiprocessing4j.testing.TestJvms;
+import org.multiprocessing4j.testutil.TestJvms;
 
 /** The sweep of segments left by process trees that are gone. */
 class ShmSweepTest {

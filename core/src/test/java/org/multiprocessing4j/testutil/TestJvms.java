@@ -1,4 +1,4 @@
-package org.multiprocessing4j.testing;
+package org.multiprocessing4j.testutil;
 
 import java.io.IOException;
 import java.io.InputStream;
