@@ -27,13 +27,17 @@ def measure(ctx, producers, rounds, items):
         for p in procs:
             p.start()
         start.wait()
-        t0 = time.monotonic_ns()
+        # steady state: the rate over the second half of the round, as on the Java side
+        half = per * producers // 2
+        t0 = 0
         got = ended = 0
         while ended < producers:
             if queue.get() < 0:
                 ended += 1
             else:
                 got += 1
+                if got == half:
+                    t0 = time.monotonic_ns()
         t1 = time.monotonic_ns()
         for p in procs:
             p.join()
@@ -44,7 +48,7 @@ def measure(ctx, producers, rounds, items):
         queue.close()
         queue.join_thread()
         if r >= 0:
-            samples.append(round(got * 1e9 / (t1 - t0)))
+            samples.append(round((got - half) * 1e9 / (t1 - t0)))
     return samples
 
 

@@ -26,7 +26,7 @@ import org.multiprocessing4j.internal.spawn.SparePool;
  */
 public final class QueueThroughput implements Workload {
   private static final int ROUNDS = 4;
-  private static final int JAVA_ITEMS = 200_000;
+  private static final int JAVA_ITEMS = 2_000_000;
   private static final int PY_ITEMS = 50_000;
 
   @Override
@@ -67,7 +67,7 @@ public final class QueueThroughput implements Workload {
     return new Result(rows, List.of(), List.of(
         "queue-throughput: Java producers started with the warm context, CPython's with fork; " + JAVA_ITEMS
             + " (Java) / " + PY_ITEMS + " (CPython) items per round in all, split among the producers;"
-            + " one round not counted first."));
+            + " the rate over each round's second half (steady state) on both sides; one round not counted first."));
   }
 
   private static Samples measure(Context ctx, int producers, int rounds) {
@@ -84,14 +84,17 @@ public final class QueueThroughput implements Workload {
           proc.start();
         }
         start.await();
-        long t0 = System.nanoTime();
+        // steady state: the rate over the second half of the round (the first half warms up
+        // the young producer JVMs' JIT, which CPython has no counterpart of)
+        long half = (long) perProducer * producers / 2;
+        long t0 = 0;
         long got = 0;
         int ended = 0;
         while (ended < producers) {
           if (queue.get() < 0) {
             ended++;
-          } else {
-            got++;
+          } else if (++got == half) {
+            t0 = System.nanoTime();
           }
         }
         long t1 = System.nanoTime();
@@ -102,7 +105,7 @@ public final class QueueThroughput implements Workload {
           JavaRuns.joinSuccessful(proc);
         }
         if (r >= 0) {
-          samples[r] = JavaRuns.perSecond(got, t1 - t0);
+          samples[r] = JavaRuns.perSecond(got - half, t1 - t0);
         }
       } finally {
         procs.forEach(JavaRuns::end);
