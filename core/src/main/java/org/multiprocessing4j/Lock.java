@@ -46,14 +46,18 @@ public interface Lock extends java.util.concurrent.locks.Lock, Serializable, Aut
    * @throws ProcessInterruptedException when the thread is interrupted while it waits
    * @throws OwnerDiedException when the holder's process died while this thread waited
    */
-  boolean acquire();
+  default boolean acquire() {
+    return acquire(true, null);
+  }
 
   /**
    * Acquires the lock, blocking or not (Python's {@code acquire(block)}).
    *
    * @return true when acquired; false when {@code block} is false and the lock is taken
    */
-  boolean acquire(boolean block);
+  default boolean acquire(boolean block) {
+    return acquire(block, null);
+  }
 
   /**
    * Acquires the lock, waiting at most {@code timeout} (Python's {@code acquire(timeout=t)});
@@ -61,7 +65,9 @@ public interface Lock extends java.util.concurrent.locks.Lock, Serializable, Aut
    *
    * @return true when acquired, false when the timeout passed
    */
-  boolean acquire(Duration timeout);
+  default boolean acquire(Duration timeout) {
+    return acquire(true, timeout);
+  }
 
   /**
    * Python's full {@code acquire(block, timeout)}: without {@code block} the timeout is ignored,

@@ -24,13 +24,19 @@ import java.time.Duration;
  */
 public interface Semaphore extends Serializable, AutoCloseable {
   /** Waits for a unit and takes it (Python's {@code acquire()}); returns true. */
-  boolean acquire();
+  default boolean acquire() {
+    return acquire(true, null);
+  }
 
   /** Takes a unit, waiting for one or not (Python's {@code acquire(block)}). */
-  boolean acquire(boolean block);
+  default boolean acquire(boolean block) {
+    return acquire(block, null);
+  }
 
   /** Takes a unit, waiting at most {@code timeout}; null waits forever. False when it timed out. */
-  boolean acquire(Duration timeout);
+  default boolean acquire(Duration timeout) {
+    return acquire(true, timeout);
+  }
 
   /** Python's {@code acquire(block, timeout)}: without {@code block} the timeout is ignored. */
   boolean acquire(boolean block, Duration timeout);

@@ -170,21 +170,6 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
   // ------------------------------------------------------------------------------ Python's API
 
   @Override
-  public boolean acquire() {
-    return acquire(true, null);
-  }
-
-  @Override
-  public boolean acquire(boolean block) {
-    return acquire(block, null);
-  }
-
-  @Override
-  public boolean acquire(Duration timeout) {
-    return acquire(true, timeout);
-  }
-
-  @Override
   public boolean acquire(boolean block, Duration timeout) {
     checkOpen();
     try {

@@ -89,21 +89,6 @@ public sealed class ShmSemaphore implements Semaphore permits ShmSemaphore.Bound
   // ------------------------------------------------------------------------------ acquire
 
   @Override
-  public boolean acquire() {
-    return acquire(true, null);
-  }
-
-  @Override
-  public boolean acquire(boolean block) {
-    return acquire(block, null);
-  }
-
-  @Override
-  public boolean acquire(Duration timeout) {
-    return acquire(true, timeout);
-  }
-
-  @Override
   public boolean acquire(boolean block, Duration timeout) {
     checkOpen();
     try {
