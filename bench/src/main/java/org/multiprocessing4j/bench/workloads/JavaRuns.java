@@ -62,4 +62,24 @@ final class JavaRuns {
       p.join();
     }
   }
+
+  /** One step of a warm-up. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** How long the request/response workloads warm up at least: until the child's JIT has settled. */
+  static final Duration WARMUP_TIME = Duration.ofSeconds(3);
+
+  /**
+   * Runs {@code step} at least {@code minRuns} times and for at least {@code minTime}: the JIT
+   * compilers of both JVMs need CPU time, which a busy 2-core machine hands out slowly, before the
+   * steady state is reached (CPython, which has no JIT, is warmed up by a count only).
+   */
+  static void warmUp(int minRuns, Duration minTime, Step step) throws Exception {
+    long until = System.nanoTime() + minTime.toNanos();
+    for (int i = 0; i < minRuns || System.nanoTime() < until; i++) {
+      step.run();
+    }
+  }
 }

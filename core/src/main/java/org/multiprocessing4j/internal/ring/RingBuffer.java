@@ -14,6 +14,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.multiprocessing4j.internal.futex.Futex;
+import org.multiprocessing4j.internal.futex.Spin;
 import org.multiprocessing4j.internal.sync.Pids;
 import org.multiprocessing4j.internal.sync.RobustMutex;
 
@@ -59,7 +60,6 @@ public final class RingBuffer {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   /** How long a blocked reader or writer sleeps before it looks at the other end's liveness. */
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  private static final int SPINS = 256;
   private static final java.util.concurrent.ConcurrentHashMap<String, ReentrantLock[]> LOCAL_LOCKS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -412,11 +412,8 @@ public final class RingBuffer {
    */
   private boolean awaitDoorbell(long seq, long waiters, long deadline, java.util.function.BooleanSupplier ready,
       boolean writing) throws InterruptedException {
-    for (int i = 0; i < SPINS; i++) {
-      if (ready.getAsBoolean()) {
-        return true;
-      }
-      Thread.onSpinWait();
+    if (Spin.until(ready, Math.min(Spin.DEFAULT_NANOS, deadline - System.nanoTime()))) {
+      return true;
     }
     while (true) {
       int ticket = (int) INT.getVolatile(segment, seq);

@@ -139,4 +139,75 @@ class CodecTest {
         .isInstanceOf(PicklingException.class)
         .hasMessage("cannot decode a message starting with byte 99: not this codec's format");
   }
+
+  enum Colour { RED, GREEN { @Override public String toString() { return "green"; } } }
+
+  record Pair(Object left, Object right) implements Serializable {}
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void tagFormsKeepTheirClasses() {
+    var set = new java.util.HashSet<>(List.of(1, 2));
+    var linkedSet = new java.util.LinkedHashSet<>(List.of("b", "a"));
+    var map = new java.util.HashMap<String, Object>(Map.of("k", List.of(1)));
+
+    assertThat(roundTrip(set)).isInstanceOf(java.util.HashSet.class).isEqualTo(set);
+    assertThat((java.util.Set<Object>) roundTrip(linkedSet)).isInstanceOf(java.util.LinkedHashSet.class).containsExactly("b", "a");
+    assertThat(roundTrip(map)).isInstanceOf(java.util.HashMap.class).isEqualTo(map);
+    assertThat((Object[]) roundTrip(new Object[] {1, "x", null})).containsExactly(1, "x", null);
+    assertThat(roundTrip(List.of(1, 2, 3))).isEqualTo(List.of(1, 2, 3)).hasSameClassAs(List.of(1, 2, 3));
+    assertThat(roundTrip(Colour.RED)).isSameAs(Colour.RED);
+    assertThat(roundTrip(List.of(Colour.GREEN))).isEqualTo(List.of(Colour.GREEN));
+  }
+
+  @Test
+  void aStreamListWithNullsRoundTrips() {
+    List<Object> withNull = java.util.stream.Stream.<Object>of(1, null, "c").toList();
+    assertThat(roundTrip(withNull)).isEqualTo(withNull);
+  }
+
+  @Test
+  void anObjectReachedTwiceStaysOneObject() {
+    var shared = new ArrayList<Object>(List.of("x"));
+    @SuppressWarnings("unchecked")
+    var back = (List<Object>) roundTrip(new ArrayList<>(List.of(shared, shared)));
+    assertThat(back.get(0)).isEqualTo(List.of("x")).isSameAs(back.get(1));
+
+    var bytes = new byte[] {1};
+    var pair = (Pair) roundTrip(new Pair(bytes, bytes));
+    assertThat(pair.left()).isSameAs(pair.right());
+  }
+
+  @Test
+  void sharingBetweenATaggedPartAndASerializedPartIsKept() {
+    var list = new ArrayList<Object>(List.of(1));
+    var holder = new java.util.LinkedList<Object>(List.of(list)); // no tag form: JDK serialization
+    var pair = (Pair) roundTrip(new Pair(list, holder));
+    assertThat(((List<?>) pair.right()).get(0)).isSameAs(pair.left());
+  }
+
+  @Test
+  void aCycleRoundTrips() {
+    var list = new ArrayList<Object>();
+    list.add(list);
+    var back = (List<?>) roundTrip(list);
+    assertThat(back.get(0)).isSameAs(back);
+  }
+
+  @Test
+  void aRecordHoldingALambdaRoundTrips() {
+    SerializableFunction<Integer, Integer> twice = x -> 2 * x;
+    var back = (Pair) roundTrip(new Pair(twice, 5));
+    @SuppressWarnings("unchecked")
+    var f = (SerializableFunction<Integer, Integer>) back.left();
+    assertThat(f.apply((Integer) back.right())).isEqualTo(10);
+  }
+
+  @Test
+  void aTruncatedMessageFailsWithPicklingException() {
+    byte[] whole = Codec.encode(new Pair(List.of(1, 2), "text"), "a pair");
+    assertThatThrownBy(() -> Codec.decode(whole, 0, whole.length - 3))
+        .isInstanceOf(PicklingException.class)
+        .hasMessageContaining("ends too early");
+  }
 }

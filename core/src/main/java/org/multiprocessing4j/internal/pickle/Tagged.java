@@ -1,0 +1,728 @@
+package org.multiprocessing4j.internal.pickle;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.multiprocessing4j.PicklingException;
+
+/**
+ * The tagged encoding behind {@link Codec}: a tag byte per value, then the value; containers and
+ * records hold their elements the same way, recursively. The tags are part of the format two JVMs
+ * exchange: never renumber them.
+ *
+ * <pre>
+ *   NULL TRUE FALSE                       no payload
+ *   INT LONG DOUBLE FLOAT SHORT BYTE CHAR big-endian value
+ *   STRING BYTES INTS LONGS DOUBLES        int byte length, then the bytes (UTF-8 for STRING)
+ *   JAVA                                   the rest of the message is a JDK serialization stream
+ *   ARRAY_LIST LIST_OF OBJECTS             int count, then each element
+ *   HASH_SET LINKED_HASH_SET               int count, then each element
+ *   HASH_MAP                               int count, then key and value, in iteration order
+ *   ENUM                                   class name and constant name (each int length + UTF-8)
+ *   RECORD                                 class name, int component count, then each component
+ *   JAVA_PART                              int byte length, then a JDK serialization stream
+ * </pre>
+ *
+ * <p>Overview of implementation: {@link #encode} gives up (returns false) when the value reaches
+ * one mutable object twice (or a cycle), so that {@link Codec} encodes it whole with JDK
+ * serialization, which keeps sharing; objects written inside a {@code JAVA_PART} are counted too.
+ * A record's components are read and its canonical constructor called through method handles
+ * built once per class; a record that cannot be reached that way (a package not open to this
+ * library), or that customizes its serialization ({@code writeReplace}/{@code readResolve}), goes
+ * through JDK serialization.
+ */
+final class Tagged {
+  static final byte NULL = 0;
+  static final byte TRUE = 1;
+  static final byte FALSE = 2;
+  static final byte INT = 3;
+  static final byte LONG = 4;
+  static final byte DOUBLE = 5;
+  static final byte FLOAT = 6;
+  static final byte SHORT = 7;
+  static final byte BYTE = 8;
+  static final byte CHAR = 9;
+  static final byte STRING = 10;
+  static final byte BYTES = 11;
+  static final byte INTS = 12;
+  static final byte LONGS = 13;
+  static final byte DOUBLES = 14;
+  static final byte JAVA = 15;
+  static final byte ARRAY_LIST = 16;
+  static final byte LIST_OF = 17;
+  static final byte OBJECTS = 18;
+  static final byte HASH_SET = 19;
+  static final byte LINKED_HASH_SET = 20;
+  static final byte HASH_MAP = 21;
+  static final byte ENUM = 22;
+  static final byte RECORD = 23;
+  static final byte JAVA_PART = 24;
+
+  private static final Class<?> LIST12 = List.of(1).getClass();
+  private static final Class<?> LISTN = List.of(1, 2, 3).getClass();
+  /** Containers nested deeper than this go to JDK serialization (which has its own limits). */
+  private static final int MAX_DEPTH = 64;
+
+  private Tagged() {}
+
+  // ------------------------------------------------------------------------------ encoding
+
+  /**
+   * Appends the tagged form of {@code value} to {@code out}.
+   *
+   * @return false when the value must go through JDK serialization whole (its class has no
+   *     tagged form at the top, or it shares objects); {@code out} then holds garbage to discard
+   * @throws IOException when a part that went through JDK serialization failed
+   */
+  static boolean encode(Object value, Writer out) throws IOException {
+    if (!isTagged(value)) {
+      return false;
+    }
+    try {
+      new Encoding(out).write(value, 0);
+      return true;
+    } catch (Shared e) {
+      return false;
+    }
+  }
+
+  /** Appends {@code value} as a {@link #JAVA} message: the tag, then a JDK serialization stream. */
+  static void encodeWholeWithJdk(Object value, Writer out) throws IOException {
+    out.put(JAVA);
+    try (var oos = new ObjectOutputStream(out.asStream())) {
+      oos.writeObject(value);
+    }
+  }
+
+  /** Whether the top of {@code value} has a tagged form (else it goes to JDK serialization whole). */
+  private static boolean isTagged(Object value) {
+    return switch (value) {
+      case null -> true;
+      case Boolean b -> true;
+      case Number n -> n instanceof Integer || n instanceof Long || n instanceof Double || n instanceof Float
+          || n instanceof Short || n instanceof Byte;
+      case Character c -> true;
+      case String s -> true;
+      case byte[] a -> true;
+      case int[] a -> true;
+      case long[] a -> true;
+      case double[] a -> true;
+      case Enum<?> e -> true;
+      default -> {
+        Class<?> c = value.getClass();
+        yield c == ArrayList.class || c == LIST12 || c == LISTN || c == Object[].class || c == HashMap.class
+            || c == HashSet.class || c == LinkedHashSet.class || RecordPlan.PLANS.get(c) != null;
+      }
+    };
+  }
+
+  /** Thrown inside an encoding when an object is reached twice: encode the whole with JDK serialization. */
+  private static final class Shared extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Shared() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** One encoding: the writer and the mutable objects written so far. */
+  private static final class Encoding {
+    private final Writer out;
+    private IdentityHashMap<Object, Boolean> seen;
+
+    Encoding(Writer out) {
+      this.out = out;
+    }
+
+    /** Notes a mutable object; throws {@link Shared} when it was written before. */
+    void once(Object o) {
+      if (seen == null) {
+        seen = new IdentityHashMap<>();
+      }
+      if (seen.put(o, Boolean.TRUE) != null) {
+        throw new Shared();
+      }
+    }
+
+    void write(Object value, int depth) throws IOException {
+      if (depth > MAX_DEPTH) {
+        throw new Shared(); // very deep: let JDK serialization handle (or refuse) it
+      }
+      switch (value) {
+        case null -> out.put(NULL);
+        case Boolean b -> out.put(b ? TRUE : FALSE);
+        case Integer i -> out.put(INT).putInt(i);
+        case Long l -> out.put(LONG).putLong(l);
+        case Double d -> out.put(DOUBLE).putLong(Double.doubleToRawLongBits(d));
+        case Float f -> out.put(FLOAT).putInt(Float.floatToRawIntBits(f));
+        case Short s -> out.put(SHORT).putShort(s);
+        case Byte b -> out.put(BYTE).put(b);
+        case Character c -> out.put(CHAR).putShort((short) c.charValue());
+        case String s -> out.put(STRING).putLengthAndBytes(s.getBytes(StandardCharsets.UTF_8));
+        case byte[] a -> {
+          once(a);
+          out.put(BYTES).putLengthAndBytes(a);
+        }
+        case int[] a -> {
+          once(a);
+          out.put(INTS).putInt(Math.multiplyExact(a.length, Integer.BYTES));
+          for (int x : a) {
+            out.putInt(x);
+          }
+        }
+        case long[] a -> {
+          once(a);
+          out.put(LONGS).putInt(Math.multiplyExact(a.length, Long.BYTES));
+          for (long x : a) {
+            out.putLong(x);
+          }
+        }
+        case double[] a -> {
+          once(a);
+          out.put(DOUBLES).putInt(Math.multiplyExact(a.length, Double.BYTES));
+          for (double x : a) {
+            out.putLong(Double.doubleToRawLongBits(x));
+          }
+        }
+        case Enum<?> e -> out.put(ENUM).putLengthAndBytes(className(e.getDeclaringClass()))
+            .putLengthAndBytes(e.name().getBytes(StandardCharsets.UTF_8));
+        default -> writeObject(value, depth);
+      }
+    }
+
+    private void writeObject(Object value, int depth) throws IOException {
+      Class<?> c = value.getClass();
+      if (c == ArrayList.class) {
+        writeAll(ARRAY_LIST, (Collection<?>) value, depth);
+      } else if (c == LIST12 || c == LISTN) {
+        if (hasNull((List<?>) value)) {
+          throw new Shared(); // Stream.toList() makes these with nulls; List.of cannot rebuild them
+        }
+        writeAll(LIST_OF, (Collection<?>) value, depth);
+      } else if (c == Object[].class) {
+        once(value);
+        Object[] a = (Object[]) value;
+        out.put(OBJECTS).putInt(a.length);
+        for (Object o : a) {
+          write(o, depth + 1);
+        }
+      } else if (c == HashSet.class) {
+        writeAll(HASH_SET, (Collection<?>) value, depth);
+      } else if (c == LinkedHashSet.class) {
+        writeAll(LINKED_HASH_SET, (Collection<?>) value, depth);
+      } else if (c == HashMap.class) {
+        once(value);
+        Map<?, ?> map = (Map<?, ?>) value;
+        out.put(HASH_MAP).putInt(map.size());
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          write(e.getKey(), depth + 1);
+          write(e.getValue(), depth + 1);
+        }
+      } else {
+        RecordPlan plan = RecordPlan.PLANS.get(c);
+        if (plan != null) {
+          once(value);
+          out.put(RECORD).putLengthAndBytes(plan.name).putInt(plan.accessors.length);
+          for (MethodHandle accessor : plan.accessors) {
+            write(plan.get(accessor, value), depth + 1);
+          }
+        } else {
+          writePart(value);
+        }
+      }
+    }
+
+    private void writeAll(byte tag, Collection<?> items, int depth) throws IOException {
+      once(items);
+      int size = items.size();
+      out.put(tag).putInt(size);
+      int n = 0;
+      for (Object o : items) {
+        write(o, depth + 1);
+        n++;
+      }
+      if (n != size) {
+        throw new java.util.ConcurrentModificationException("a collection changed while it was being sent");
+      }
+    }
+
+    /** A value without a tagged form inside a container or record: its own JDK serialization stream. */
+    private void writePart(Object value) throws IOException {
+      out.put(JAVA_PART);
+      int lengthAt = out.reserveInt();
+      int start = out.position();
+      try (var oos = new TrackingOutputStream(out.asStream(), this)) {
+        oos.writeObject(value);
+      }
+      out.patchInt(lengthAt, out.position() - start);
+    }
+  }
+
+  /** JDK serialization that reports every mutable object it writes to the enclosing encoding. */
+  private static final class TrackingOutputStream extends ObjectOutputStream {
+    private final Encoding encoding;
+
+    TrackingOutputStream(OutputStream out, Encoding encoding) throws IOException {
+      super(out);
+      this.encoding = encoding;
+      enableReplaceObject(true);
+    }
+
+    @Override
+    protected Object replaceObject(Object obj) {
+      if (!(obj instanceof String || obj instanceof Number || obj instanceof Boolean || obj instanceof Character
+          || obj instanceof Enum<?>)) {
+        encoding.once(obj);
+      }
+      return obj;
+    }
+  }
+
+  /** Null-safe: {@code contains(null)} throws on the immutable lists. */
+  private static boolean hasNull(List<?> list) {
+    for (Object o : list) {
+      if (o == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] className(Class<?> c) {
+    return c.getName().getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------------------------ decoding
+
+  /** Decodes one value at the reader's position. */
+  static Object decode(Reader in) throws IOException, ClassNotFoundException {
+    byte tag = in.get();
+    return switch (tag) {
+      case NULL -> null;
+      case TRUE -> Boolean.TRUE;
+      case FALSE -> Boolean.FALSE;
+      case INT -> in.getInt();
+      case LONG -> in.getLong();
+      case DOUBLE -> Double.longBitsToDouble(in.getLong());
+      case FLOAT -> Float.intBitsToFloat(in.getInt());
+      case SHORT -> in.getShort();
+      case BYTE -> in.get();
+      case CHAR -> (char) in.getShort();
+      case STRING -> {
+        int n = in.getLength(1);
+        String s = new String(in.data, in.pos, n, StandardCharsets.UTF_8);
+        in.pos += n;
+        yield s;
+      }
+      case BYTES -> in.getBytes(in.getLength(1));
+      case INTS -> {
+        int[] a = new int[in.getLength(Integer.BYTES) / Integer.BYTES];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = in.getInt();
+        }
+        yield a;
+      }
+      case LONGS -> {
+        long[] a = new long[in.getLength(Long.BYTES) / Long.BYTES];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = in.getLong();
+        }
+        yield a;
+      }
+      case DOUBLES -> {
+        double[] a = new double[in.getLength(Double.BYTES) / Double.BYTES];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = Double.longBitsToDouble(in.getLong());
+        }
+        yield a;
+      }
+      case JAVA -> readJdk(in, in.remaining());
+      case JAVA_PART -> readJdk(in, in.getLength(1));
+      case ARRAY_LIST -> {
+        int n = in.getCount();
+        var list = new ArrayList<Object>(n);
+        for (int i = 0; i < n; i++) {
+          list.add(decode(in));
+        }
+        yield list;
+      }
+      case LIST_OF -> List.of(readElements(in));
+      case OBJECTS -> readElements(in);
+      case HASH_SET -> readInto(in, HashSet::newHashSet);
+      case LINKED_HASH_SET -> readInto(in, LinkedHashSet::newLinkedHashSet);
+      case HASH_MAP -> {
+        int n = in.getCount();
+        var map = HashMap.newHashMap(n);
+        for (int i = 0; i < n; i++) {
+          map.put(decode(in), decode(in));
+        }
+        yield map;
+      }
+      case ENUM -> {
+        Class<?> c = Classes.resolve(in.getString());
+        String name = in.getString();
+        if (!c.isEnum()) {
+          throw new PicklingException("cannot decode an enum constant of " + c.getName() + ": not an enum here", null);
+        }
+        yield enumConstant(c, name);
+      }
+      case RECORD -> {
+        Class<?> c = Classes.resolve(in.getString());
+        RecordPlan plan = RecordPlan.PLANS.get(c);
+        int n = in.getCount();
+        if (plan == null || plan.accessors.length != n) {
+          throw new PicklingException("cannot build a record of class " + c.getName() + " from " + n
+              + " components: the class differs between the two processes; start them with the same class path", null);
+        }
+        Object[] components = new Object[n];
+        for (int i = 0; i < n; i++) {
+          components[i] = decode(in);
+        }
+        yield plan.construct(components);
+      }
+      default -> throw new PicklingException(
+          "cannot decode a message starting with byte " + tag + ": not this codec's format", null);
+    };
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object enumConstant(Class<?> c, String name) {
+    try {
+      return Enum.valueOf((Class) c, name);
+    } catch (IllegalArgumentException e) {
+      throw new PicklingException("cannot decode enum constant " + c.getName() + "." + name
+          + ": no such constant here; start the processes with the same class path", e);
+    }
+  }
+
+  private static Object[] readElements(Reader in) throws IOException, ClassNotFoundException {
+    Object[] a = new Object[in.getCount()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = decode(in);
+    }
+    return a;
+  }
+
+  private static Set<Object> readInto(Reader in, java.util.function.IntFunction<Set<Object>> make)
+      throws IOException, ClassNotFoundException {
+    int n = in.getCount();
+    Set<Object> set = make.apply(n);
+    for (int i = 0; i < n; i++) {
+      set.add(decode(in));
+    }
+    return set;
+  }
+
+  private static Object readJdk(Reader in, int length) throws IOException, ClassNotFoundException {
+    int start = in.pos;
+    in.skip(length);
+    try (var ois = new Codec.ContextObjectInputStream(new ByteArrayInputStream(in.data, start, length))) {
+      return ois.readObject();
+    }
+  }
+
+  // ------------------------------------------------------------------------------ records
+
+  /** How to take a record class apart and build it again: built once per class. */
+  static final class RecordPlan {
+    /** The plan of each class, or null when the class has no tagged form. */
+    static final ClassValue<RecordPlan> PLANS = new ClassValue<>() {
+      @Override
+      protected RecordPlan computeValue(Class<?> type) {
+        return RecordPlan.of(type);
+      }
+    };
+
+    final byte[] name;
+    final MethodHandle[] accessors;
+    private final MethodHandle constructor;
+
+    private RecordPlan(Class<?> type, MethodHandle[] accessors, MethodHandle constructor) {
+      this.name = className(type);
+      this.accessors = accessors;
+      this.constructor = constructor;
+    }
+
+    private static RecordPlan of(Class<?> type) {
+      if (!type.isRecord() || !Serializable.class.isAssignableFrom(type) || customizes(type)) {
+        return null;
+      }
+      try {
+        RecordComponent[] components = type.getRecordComponents();
+        var accessors = new MethodHandle[components.length];
+        var types = new Class<?>[components.length];
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (int i = 0; i < components.length; i++) {
+          Method m = components[i].getAccessor();
+          m.setAccessible(true);
+          accessors[i] = lookup.unreflect(m).asType(MethodType.methodType(Object.class, Object.class));
+          types[i] = components[i].getType();
+        }
+        Constructor<?> canonical = type.getDeclaredConstructor(types);
+        canonical.setAccessible(true);
+        MethodHandle ctor = lookup.unreflectConstructor(canonical)
+            .asType(MethodType.methodType(Object.class, types.length == 0 ? new Class<?>[0] : objects(types.length)))
+            .asSpreader(Object[].class, types.length);
+        return new RecordPlan(type, accessors, ctor);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null; // not open to us (InaccessibleObjectException) or odd: JDK serialization copes
+      }
+    }
+
+    private static Class<?>[] objects(int n) {
+      var a = new Class<?>[n];
+      Arrays.fill(a, Object.class);
+      return a;
+    }
+
+    /** Whether the class steers its own serialization, which only JDK serialization honours. */
+    private static boolean customizes(Class<?> type) {
+      for (String name : new String[] {"writeReplace", "readResolve"}) {
+        try {
+          type.getDeclaredMethod(name);
+          return true;
+        } catch (NoSuchMethodException e) {
+          // not declared
+        }
+      }
+      return false;
+    }
+
+    Object get(MethodHandle accessor, Object record) {
+      try {
+        return accessor.invokeExact(record);
+      } catch (Throwable t) {
+        throw asUnchecked(t, "reading a component of a " + record.getClass().getName());
+      }
+    }
+
+    Object construct(Object[] components) {
+      try {
+        return constructor.invokeExact(components);
+      } catch (Throwable t) {
+        throw asUnchecked(t, "building a received record");
+      }
+    }
+
+    private static RuntimeException asUnchecked(Throwable t, String doing) {
+      if (t instanceof RuntimeException r) {
+        return new PicklingException("failed " + doing + ": " + r, r);
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      return new PicklingException("failed " + doing + ": " + t, t);
+    }
+  }
+
+  /** Classes named in messages, looked up through the thread's context class loader. */
+  private static final class Classes {
+    /** Lookups through the application class loader, the usual case. */
+    private static final Map<String, Class<?>> APP = new ConcurrentHashMap<>();
+
+    static Class<?> resolve(String name) throws ClassNotFoundException {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader == null || loader == ClassLoader.getSystemClassLoader()) {
+        Class<?> c = APP.get(name);
+        if (c == null) {
+          c = Class.forName(name, false, ClassLoader.getSystemClassLoader());
+          APP.put(name, c);
+        }
+        return c;
+      }
+      return Class.forName(name, false, loader);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ buffers
+
+  private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /** A growable byte array with big-endian puts. */
+  static final class Writer {
+    private byte[] buf = new byte[64];
+    private int pos;
+
+    Writer put(byte b) {
+      ensure(1);
+      buf[pos++] = b;
+      return this;
+    }
+
+    Writer putShort(short v) {
+      ensure(2);
+      SHORT_BE.set(buf, pos, v);
+      pos += 2;
+      return this;
+    }
+
+    Writer putInt(int v) {
+      ensure(4);
+      INT_BE.set(buf, pos, v);
+      pos += 4;
+      return this;
+    }
+
+    Writer putLong(long v) {
+      ensure(8);
+      LONG_BE.set(buf, pos, v);
+      pos += 8;
+      return this;
+    }
+
+    Writer putLengthAndBytes(byte[] b) {
+      putInt(b.length);
+      putBytes(b, 0, b.length);
+      return this;
+    }
+
+    void putBytes(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, pos, len);
+      pos += len;
+    }
+
+    /** Leaves room for an int to be {@link #patchInt patched} later; returns its position. */
+    int reserveInt() {
+      putInt(0);
+      return pos - 4;
+    }
+
+    void patchInt(int at, int v) {
+      INT_BE.set(buf, at, v);
+    }
+
+    int position() {
+      return pos;
+    }
+
+    void reset() {
+      pos = 0;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, pos);
+    }
+
+    OutputStream asStream() {
+      return new OutputStream() {
+        @Override
+        public void write(int b) {
+          put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          putBytes(b, off, len);
+        }
+      };
+    }
+
+    private void ensure(int n) {
+      if (buf.length - pos < n) {
+        long wanted = Math.max((long) buf.length * 2, (long) pos + n);
+        if (wanted > Integer.MAX_VALUE - 16) {
+          if ((long) pos + n > Integer.MAX_VALUE - 16) {
+            throw new PicklingException("cannot encode a value of more than 2 GiB", null);
+          }
+          wanted = Integer.MAX_VALUE - 16;
+        }
+        buf = Arrays.copyOf(buf, (int) wanted);
+      }
+    }
+  }
+
+  /** Big-endian reads over part of an array; every read is bounds-checked. */
+  static final class Reader {
+    final byte[] data;
+    int pos;
+    private final int end;
+
+    Reader(byte[] data, int offset, int length) {
+      java.util.Objects.checkFromIndexSize(offset, length, data.length);
+      this.data = data;
+      this.pos = offset;
+      this.end = offset + length;
+    }
+
+    int remaining() {
+      return end - pos;
+    }
+
+    private int take(int n) {
+      int at = pos;
+      java.util.Objects.checkFromIndexSize(at, n, end);
+      pos = at + n;
+      return at;
+    }
+
+    void skip(int n) {
+      take(n);
+    }
+
+    byte get() {
+      return data[take(1)];
+    }
+
+    short getShort() {
+      return (short) SHORT_BE.get(data, take(2));
+    }
+
+    int getInt() {
+      return (int) INT_BE.get(data, take(4));
+    }
+
+    long getLong() {
+      return (long) LONG_BE.get(data, take(8));
+    }
+
+    /** A byte length that must fit in what is left and be a multiple of {@code unit}. */
+    int getLength(int unit) {
+      int n = getInt();
+      if (n < 0 || n > remaining() || n % unit != 0) {
+        throw new IndexOutOfBoundsException("bad length " + n);
+      }
+      return n;
+    }
+
+    /** An element count: each element takes at least one byte. */
+    int getCount() {
+      return getLength(1);
+    }
+
+    byte[] getBytes(int n) {
+      int at = take(n);
+      return Arrays.copyOfRange(data, at, at + n);
+    }
+
+    String getString() {
+      int n = getLength(1);
+      int at = take(n);
+      return new String(data, at, n, StandardCharsets.UTF_8);
+    }
+  }
+}
