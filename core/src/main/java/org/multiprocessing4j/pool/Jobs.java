@@ -365,6 +365,8 @@ final class Jobs {
     private int received;
     private int consumed;
     private boolean notifyPool;
+    /** nextChunk() held back because the window was full: tell the pool when there is room again. */
+    private boolean heldBack;
     private boolean exhausted;
     private boolean failedAll;
     private Throwable failure;
@@ -382,7 +384,11 @@ final class Jobs {
 
     @Override
     synchronized Chunk nextChunk() {
-      if (exhausted || failedAll || handedOut - consumed >= window) {
+      if (exhausted || failedAll) {
+        return null;
+      }
+      if (handedOut - consumed >= window) {
+        heldBack = true;
         return null;
       }
       var items = new ArrayList<>(chunksize);
@@ -504,7 +510,10 @@ final class Jobs {
           } else {
             current.add(next);
           }
-          notifyPool = true;
+          if (heldBack && handedOut - consumed <= window / 2) {
+            heldBack = false; // room for half a window: worth a dispatch
+            notifyPool = true;
+          }
           continue;
         }
         if (exhausted && consumed >= handedOut) {

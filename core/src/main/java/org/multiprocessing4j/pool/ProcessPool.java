@@ -39,8 +39,9 @@ import org.multiprocessing4j.pool.Jobs.Job;
  *
  * <p>Overview of implementation. Each worker slot has a worker process and its own inbox (a
  * {@link RingQueue}); all workers answer through one result queue. The pool hands a chunk to the
- * slot with the fewest chunks in flight, at most {@link #PREFETCH} per worker (so a worker finds
- * its next chunk waiting), sending the job's function first if that worker has not had it. One
+ * slot with the fewest chunks in flight, at most {@link #prefetch()} per worker (so a worker finds
+ * its next chunks waiting: two for long chunks, up to {@link #MAX_PREFETCH} for short ones, so
+ * that small tasks are not paced by the round trip to the worker), sending the job's function first if that worker has not had it. One
  * result thread reads the result queue, completes jobs, runs callbacks (outside the pool's lock)
  * and hands out more chunks. When a worker's process ends, the pool posts an {@code Exited}
  * message into the same result queue, behind every result the worker sent before it died: the
@@ -51,12 +52,18 @@ import org.multiprocessing4j.pool.Jobs.Job;
  * full inbox gives up when the worker is seen dead.
  */
 final class ProcessPool implements Pool {
-  /** Chunks in flight per worker: the one running and one waiting in its inbox. */
-  private static final int PREFETCH = 2;
+  /** Chunks in flight per worker at least: the one running and one waiting in its inbox. */
+  private static final int MIN_PREFETCH = 2;
+  /** Chunks in flight per worker at most (short chunks). */
+  private static final int MAX_PREFETCH = 64;
+  /** How much work (by the recent average chunk time) may wait in a worker's inbox. */
+  private static final long QUEUED_WORK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** How often the result thread looks at task timeouts and progress while idle. */
   private static final Duration TICK = Duration.ofMillis(100);
   /** Workers that die before reporting ready, in a row, before the pool gives up. */
   private static final int MAX_STARTUP_FAILURES = 5;
+  /** Messages from the result queue handled under one lock at most. */
+  private static final int MAX_BATCH = 256;
   private static final AtomicLong JOB_IDS = new AtomicLong();
   private static final AtomicLong WORKER_NAMES = new AtomicLong();
 
@@ -68,6 +75,8 @@ final class ProcessPool implements Pool {
   private final Duration taskTimeout;
   private final Progress progress;
   private final RingQueue<Object> results;
+  /** Recent average time a chunk took in a worker, for {@link #prefetch()}; 0 before the first (lock). */
+  private long avgChunkNanos;
   private final Slot[] slots;
   private final Object lock = new Object();
   private final ArrayDeque<Chunk> requeued = new ArrayDeque<>();
@@ -98,7 +107,7 @@ final class ProcessPool implements Pool {
     final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     final Set<Long> funcsSent = new HashSet<>();
     final ArrayDeque<Object> outbox = new ArrayDeque<>();
-    final Object sendLock = new Object();
+    final java.util.concurrent.locks.ReentrantLock sendLock = new java.util.concurrent.locks.ReentrantLock();
     long runningSince;
     long idleSince;
     // insights
@@ -222,10 +231,22 @@ final class ProcessPool implements Pool {
     return touched;
   }
 
+  /**
+   * Chunks in flight per worker now: enough that about {@link #QUEUED_WORK_NANOS} of work waits
+   * in each inbox, by the recent average time a chunk took (lock held).
+   */
+  private int prefetch() {
+    if (avgChunkNanos <= 0) {
+      return MIN_PREFETCH;
+    }
+    return (int) Math.clamp(QUEUED_WORK_NANOS / avgChunkNanos, MIN_PREFETCH, MAX_PREFETCH);
+  }
+
   private Slot freeSlot() {
+    int limit = prefetch();
     Slot best = null;
     for (Slot s : slots) {
-      if (s.process != null && s.ready && !s.stopSent && s.inFlight.size() < PREFETCH
+      if (s.process != null && s.ready && !s.stopSent && s.inFlight.size() < limit
           && (maxTasks <= 0 || s.tasksGiven < maxTasks)
           && (best == null || s.inFlight.size() < best.inFlight.size())) {
         best = s;
@@ -256,30 +277,82 @@ final class ProcessPool implements Pool {
     return null;
   }
 
-  /** Writes queued messages to their workers, outside the pool's lock, in order per slot. */
+  /**
+   * Writes queued messages to their workers, outside the pool's lock, in order per slot; waits
+   * while an inbox is full (not on the result thread: see {@link #flushWithoutWaiting}).
+   */
   private void flush(List<Slot> touched) {
     for (Slot slot : touched) {
-      synchronized (slot.sendLock) {
-        while (true) {
-          Object message;
-          RingQueue<Object> inbox;
-          Process process;
-          synchronized (lock) {
-            message = slot.outbox.poll();
-            inbox = slot.inbox;
-            process = slot.process;
-          }
-          if (message == null) {
-            break;
-          }
-          try {
-            inbox.putWhile(message, () -> process.exitCode() == null);
-          } catch (RingBuffer.PeerGoneException | IllegalStateException e) {
-            break; // the worker died: its Exited message puts its chunks back in line
-          } catch (PicklingException e) {
-            failChunkOf(slot, message, e);
-          }
+      slot.sendLock.lock();
+      try {
+        drain(slot, true);
+      } finally {
+        slot.sendLock.unlock();
+      }
+    }
+  }
+
+  /**
+   * The result thread's flush: writes what fits now and hands the rest (a full inbox, or a slot
+   * another thread is writing to) to the sender thread. The result thread must never wait for a
+   * worker's inbox: that worker may be waiting, with a large result, for the result thread.
+   */
+  private void flushWithoutWaiting(List<Slot> touched) {
+    List<Slot> rest = null;
+    for (Slot slot : touched) {
+      boolean done = false;
+      if (slot.sendLock.tryLock()) {
+        try {
+          done = drain(slot, false);
+        } finally {
+          slot.sendLock.unlock();
         }
+      }
+      if (!done) {
+        if (rest == null) {
+          rest = new ArrayList<>();
+        }
+        rest.add(slot);
+      }
+    }
+    if (rest != null) {
+      List<Slot> toSender = rest;
+      sender.execute(() -> flush(toSender));
+    }
+  }
+
+  /**
+   * Writes the slot's queued messages in order (send lock held); with {@code mayWait} false it
+   * stops at the first message that does not fit at once, puts it back and returns false.
+   */
+  private boolean drain(Slot slot, boolean mayWait) {
+    while (true) {
+      Object message;
+      RingQueue<Object> inbox;
+      Process process;
+      synchronized (lock) {
+        message = slot.outbox.poll();
+        inbox = slot.inbox;
+        process = slot.process;
+      }
+      if (message == null) {
+        return true;
+      }
+      try {
+        if (mayWait) {
+          inbox.putWhile(message, () -> process.exitCode() == null);
+        } else if (!inbox.tryPut(message)) {
+          synchronized (lock) {
+            if (slot.inbox == inbox) {
+              slot.outbox.addFirst(message);
+            }
+          }
+          return false;
+        }
+      } catch (RingBuffer.PeerGoneException | IllegalStateException e) {
+        return true; // the worker died: its Exited message puts its chunks back in line
+      } catch (PicklingException e) {
+        failChunkOf(slot, message, e);
       }
     }
   }
@@ -308,6 +381,7 @@ final class ProcessPool implements Pool {
   // ------------------------------------------------------------------------------ results
 
   private void handleResults() {
+    var batch = new ArrayList<Object>();
     try {
       while (true) {
         Object message;
@@ -317,10 +391,17 @@ final class ProcessPool implements Pool {
           tick();
           continue;
         }
-        if (message instanceof PoolMessages.Shutdown) {
-          return;
+        // whatever else has arrived is handled with it: one lock, one dispatch, one flush
+        batch.clear();
+        while (message != null && batch.size() < MAX_BATCH) {
+          if (message instanceof PoolMessages.Shutdown) {
+            handle(batch);
+            return;
+          }
+          batch.add(message);
+          message = batch.size() < MAX_BATCH ? results.pollOrNull() : null;
         }
-        handle(message);
+        handle(batch);
       }
     } catch (RuntimeException e) {
       if (state != State.TERMINATED) {
@@ -348,10 +429,38 @@ final class ProcessPool implements Pool {
     }
   }
 
-  private void handle(Object message) {
+  private void handle(List<Object> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
     List<Runnable> after = new ArrayList<>();
     List<Slot> toFlush;
+    boolean anyResult = false;
     synchronized (lock) {
+      for (Object message : batch) {
+        anyResult |= message instanceof PoolMessages.Result;
+        handleOne(message, after);
+      }
+      toFlush = dispatch();
+      finishIfDone();
+    }
+    after.forEach(ProcessPool::runCallback);
+    if (!toFlush.isEmpty()) {
+      flushWithoutWaiting(toFlush);
+    }
+    if (progress != null) {
+      var shown = jobs();
+      Job finished = anyResult ? lastFinished.getAndSet(null) : null;
+      if (finished != null && !shown.contains(finished)) {
+        shown.add(finished); // its last chunk just came in: show it complete once
+      }
+      progress.show(shown);
+    }
+  }
+
+  /** Handles one message from the result queue (lock held). */
+  private void handleOne(Object message, List<Runnable> after) {
+    {
       switch (message) {
         case PoolMessages.Ready r -> {
           Slot s = slots[r.worker()];
@@ -365,22 +474,6 @@ final class ProcessPool implements Pool {
         case PoolMessages.Exited e -> onExited(e, after);
         default -> throw new IllegalStateException("the pool got an unknown message " + message);
       }
-      toFlush = dispatch();
-      finishIfDone();
-    }
-    after.forEach(ProcessPool::runCallback);
-    if (!toFlush.isEmpty()) {
-      // never on this thread: a worker blocked writing a large result into the full result
-      // queue waits for this thread, which must not wait for that worker's full inbox
-      sender.execute(() -> flush(toFlush));
-    }
-    if (progress != null) {
-      var shown = jobs();
-      Job finished = message instanceof PoolMessages.Result r ? lastFinished.getAndSet(null) : null;
-      if (finished != null && !shown.contains(finished)) {
-        shown.add(finished); // its last chunk just came in: show it complete once
-      }
-      progress.show(shown);
     }
   }
 
@@ -390,6 +483,9 @@ final class ProcessPool implements Pool {
     long now = System.nanoTime();
     s.tasksDone++;
     s.busyNanos += r.busyNanos();
+    // moving average over the last ~8 chunks; at least 1 µs (a chunk costs that to send anyway)
+    long busy = Math.max(1_000, r.busyNanos());
+    avgChunkNanos = avgChunkNanos <= 0 ? busy : avgChunkNanos + (busy - avgChunkNanos) / 8;
     if (s.inFlight.isEmpty()) {
       s.idleSince = now;
     } else {
@@ -672,10 +768,19 @@ final class ProcessPool implements Pool {
   }
 
   private <R> ImapIterator<R> imapJob(Serializable func, Iterable<?> items, int chunksize, boolean ordered) {
-    int window = slots.length * PREFETCH * 2;
+    int window = imapWindow(slots.length, chunksize);
     var job = new Jobs.ImapJob<R>(JOB_IDS.incrementAndGet(), func, items.iterator(), chunksize, ordered, window,
         this::inputMayFlow);
     return submit(job, null);
+  }
+
+  /**
+   * How many chunks an imap reads ahead of its consumer: enough to keep every worker's inbox as
+   * full as {@link #prefetch()} allows, twice over, but about {@code workers x MAX_PREFETCH x 2}
+   * items at most when chunks are larger than one item.
+   */
+  static int imapWindow(int workers, int chunksize) {
+    return Math.max(workers * MIN_PREFETCH * 2, workers * MAX_PREFETCH * 2 / chunksize);
   }
 
   /** An imap's consumer took a chunk: more of its input may be read. */

@@ -139,11 +139,11 @@ class PoolLifecycleTest {
     Pool pool = WARM.pool(2);
     try {
       ImapIterator<Integer> it = pool.imap(PoolTest::sqr, endless);
-      for (int i = 0; i < 50; i++) {
+      for (int i = 0; i < 1000; i++) {
         assertThat(it.next()).isEqualTo(i * i);
       }
-      // read ahead of the consumer by at most the window: 2 workers x 2 in flight x 2
-      assertThat(produced.get()).isLessThanOrEqualTo(50 + 2 * 2 * 2 + 1);
+      // read ahead of the consumer by at most the window (chunks of one item here)
+      assertThat(produced.get()).isLessThanOrEqualTo(1000 + ProcessPool.imapWindow(2, 1) + 1);
     } finally {
       pool.terminate(); // an endless imap is never done: close() would wait for ever, as in Python
     }

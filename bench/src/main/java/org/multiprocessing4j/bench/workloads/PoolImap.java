@@ -41,7 +41,8 @@ public final class PoolImap implements Workload {
     }
     long[] samples = new long[rounds];
     try (Pool pool = PoolRuns.warmPool(bench)) {
-      for (int r = -1; r < rounds; r++) {
+      JavaRuns.warmUp(1, JavaRuns.WARMUP_TIME, () -> pool.imap(Targets.square(), items, 1).forEachRemaining(x -> { }));
+      for (int r = 0; r < rounds; r++) {
         long t0 = System.nanoTime();
         ImapIterator<Integer> it = pool.imap(Targets.square(), items, 1);
         long n = 0;
@@ -54,9 +55,7 @@ public final class PoolImap implements Workload {
         if (n != ITEMS || last != (long) (ITEMS - 1) * (ITEMS - 1)) {
           throw new IllegalStateException("wrong imap result");
         }
-        if (r >= 0) {
-          samples[r] = JavaRuns.perSecond(ITEMS, t1 - t0);
-        }
+        samples[r] = JavaRuns.perSecond(ITEMS, t1 - t0);
       }
     } finally {
       bench.stopWarmSpares();
@@ -65,6 +64,7 @@ public final class PoolImap implements Workload {
         new Target.AtLeastTimes("fork", 10));
     return new Result(List.of(row), List.of(), List.of(
         "pool-imap: 2 workers, Java warm context, CPython fork; chunk size 1; " + rounds
-            + " imap passes each after one not counted."));
+            + " imap passes each after one not counted (Java: after at least " + JavaRuns.WARMUP_TIME.toSeconds()
+            + " s of passes)."));
   }
 }

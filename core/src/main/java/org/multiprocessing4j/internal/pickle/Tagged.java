@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -38,11 +39,14 @@ import org.multiprocessing4j.PicklingException;
  *   STRING BYTES INTS LONGS DOUBLES        int byte length, then the bytes (UTF-8 for STRING)
  *   JAVA                                   the rest of the message is a JDK serialization stream
  *   ARRAY_LIST LIST_OF OBJECTS             int count, then each element
+ *   INTEGER_LIST                           an ArrayList of Integers only: int count, then the ints
  *   HASH_SET LINKED_HASH_SET               int count, then each element
  *   HASH_MAP                               int count, then key and value, in iteration order
  *   ENUM                                   class name and constant name (each int length + UTF-8)
  *   RECORD                                 class name, int component count, then each component
  *   JAVA_PART                              int byte length, then a JDK serialization stream
+ *   LAMBDA                                 a serializable lambda's {@link SerializedLambda} strings
+ *                                          and impl kind, int captured count, then each captured value
  * </pre>
  *
  * <p>Overview of implementation: {@link #encode} gives up (returns false) when the value reaches
@@ -51,7 +55,10 @@ import org.multiprocessing4j.PicklingException;
  * A record's components are read and its canonical constructor called through method handles
  * built once per class; a record that cannot be reached that way (a package not open to this
  * library), or that customizes its serialization ({@code writeReplace}/{@code readResolve}), goes
- * through JDK serialization.
+ * through JDK serialization. A serializable lambda is taken apart as JDK serialization does it
+ * (its {@code writeReplace} gives a {@link SerializedLambda}) and rebuilt as JDK serialization
+ * does it (the capturing class's {@code $deserializeLambda$}); what it captured is encoded like
+ * any other value, and a lambda that captured nothing is rebuilt once per process and reused.
  */
 final class Tagged {
   static final byte NULL = 0;
@@ -79,6 +86,8 @@ final class Tagged {
   static final byte ENUM = 22;
   static final byte RECORD = 23;
   static final byte JAVA_PART = 24;
+  static final byte LAMBDA = 25;
+  static final byte INTEGER_LIST = 26;
 
   private static final Class<?> LIST12 = List.of(1).getClass();
   private static final Class<?> LISTN = List.of(1, 2, 3).getClass();
@@ -133,7 +142,8 @@ final class Tagged {
       default -> {
         Class<?> c = value.getClass();
         yield c == ArrayList.class || c == LIST12 || c == LISTN || c == Object[].class || c == HashMap.class
-            || c == HashSet.class || c == LinkedHashSet.class || RecordPlan.PLANS.get(c) != null;
+            || c == HashSet.class || c == LinkedHashSet.class || RecordPlan.PLANS.get(c) != null
+            || Lambdas.WRITE_REPLACE.get(c) != null;
       }
     };
   }
@@ -150,7 +160,10 @@ final class Tagged {
   /** One encoding: the writer and the mutable objects written so far. */
   private static final class Encoding {
     private final Writer out;
-    private IdentityHashMap<Object, Boolean> seen;
+    /** The first few objects written, compared by identity; the rest go to {@link #more}. */
+    private final Object[] few = new Object[8];
+    private int fewCount;
+    private IdentityHashMap<Object, Boolean> more;
 
     Encoding(Writer out) {
       this.out = out;
@@ -158,11 +171,21 @@ final class Tagged {
 
     /** Notes a mutable object; throws {@link Shared} when it was written before. */
     void once(Object o) {
-      if (seen == null) {
-        seen = new IdentityHashMap<>();
+      for (int i = 0; i < fewCount; i++) {
+        if (few[i] == o) {
+          throw new Shared();
+        }
       }
-      if (seen.put(o, Boolean.TRUE) != null) {
+      if (more != null && more.containsKey(o)) {
         throw new Shared();
+      }
+      if (fewCount < few.length) {
+        few[fewCount++] = o;
+      } else {
+        if (more == null) {
+          more = new IdentityHashMap<>();
+        }
+        more.put(o, Boolean.TRUE);
       }
     }
 
@@ -215,7 +238,9 @@ final class Tagged {
     private void writeObject(Object value, int depth) throws IOException {
       Class<?> c = value.getClass();
       if (c == ArrayList.class) {
-        writeAll(ARRAY_LIST, (Collection<?>) value, depth);
+        if (!writeIntegers((ArrayList<?>) value)) {
+          writeAll(ARRAY_LIST, (Collection<?>) value, depth);
+        }
       } else if (c == LIST12 || c == LISTN) {
         if (hasNull((List<?>) value)) {
           throw new Shared(); // Stream.toList() makes these with nulls; List.of cannot rebuild them
@@ -248,10 +273,44 @@ final class Tagged {
           for (MethodHandle accessor : plan.accessors) {
             write(plan.get(accessor, value), depth + 1);
           }
+        } else if (Lambdas.WRITE_REPLACE.get(c) != null) {
+          once(value);
+          SerializedLambda sl = Lambdas.takeApart(value);
+          out.put(LAMBDA);
+          for (String part : new String[] {sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
+              sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(), sl.getImplClass(),
+              sl.getImplMethodName(), sl.getImplMethodSignature(), sl.getInstantiatedMethodType()}) {
+            out.putLengthAndBytes(part.getBytes(StandardCharsets.UTF_8));
+          }
+          out.putInt(sl.getImplMethodKind()).putInt(sl.getCapturedArgCount());
+          for (int i = 0; i < sl.getCapturedArgCount(); i++) {
+            write(sl.getCapturedArg(i), depth + 1);
+          }
         } else {
           writePart(value);
         }
       }
+    }
+
+    /** An ArrayList of Integers only (a pool's chunk of ints) as raw ints; false for any other list. */
+    private boolean writeIntegers(ArrayList<?> list) {
+      int size = list.size();
+      if (size < 4) {
+        return false;
+      }
+      for (int i = 0; i < size; i++) {
+        Object o = list.get(i);
+        if (o == null || o.getClass() != Integer.class) {
+          return false;
+        }
+      }
+      once(list);
+      out.put(INTEGER_LIST).putInt(size);
+      out.ensure(Math.multiplyExact(size, Integer.BYTES));
+      for (int i = 0; i < size; i++) {
+        out.putIntUnchecked((Integer) list.get(i));
+      }
+      return true;
     }
 
     private void writeAll(byte tag, Collection<?> items, int depth) throws IOException {
@@ -369,6 +428,15 @@ final class Tagged {
         yield list;
       }
       case LIST_OF -> List.of(readElements(in));
+      case INTEGER_LIST -> {
+        int n = in.getLength(1);
+        in.checkRemaining((long) n * Integer.BYTES);
+        var list = new ArrayList<Integer>(n);
+        for (int i = 0; i < n; i++) {
+          list.add(in.getIntUnchecked());
+        }
+        yield list;
+      }
       case OBJECTS -> readElements(in);
       case HASH_SET -> readInto(in, HashSet::newHashSet);
       case LINKED_HASH_SET -> readInto(in, LinkedHashSet::newLinkedHashSet);
@@ -401,6 +469,15 @@ final class Tagged {
           components[i] = decode(in);
         }
         yield plan.construct(components);
+      }
+      case LAMBDA -> {
+        var parts = new String[8];
+        for (int i = 0; i < parts.length; i++) {
+          parts[i] = in.getString();
+        }
+        int kind = in.getInt();
+        Object[] captured = readElements(in);
+        yield Lambdas.rebuild(parts, kind, captured);
       }
       default -> throw new PicklingException(
           "cannot decode a message starting with byte " + tag + ": not this codec's format", null);
@@ -537,6 +614,89 @@ final class Tagged {
     }
   }
 
+  /** Serializable lambdas, taken apart and rebuilt the way JDK serialization does it. */
+  private static final class Lambdas {
+    /** A serializable lambda class's {@code writeReplace}, or null for other classes and closed modules. */
+    static final ClassValue<MethodHandle> WRITE_REPLACE = new ClassValue<>() {
+      @Override
+      protected MethodHandle computeValue(Class<?> type) {
+        if (!type.isHidden() || !type.isSynthetic() && !type.getName().contains("$$Lambda")
+            || !Serializable.class.isAssignableFrom(type)) {
+          return null;
+        }
+        try {
+          Method m = type.getDeclaredMethod("writeReplace");
+          m.setAccessible(true);
+          MethodHandle h = MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Object.class, Object.class));
+          return h;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          return null; // not a lambda, or its module is not open to us: JDK serialization copes
+        }
+      }
+    };
+    /** Each capturing class's {@code $deserializeLambda$}. */
+    private static final ClassValue<MethodHandle> DESERIALIZE = new ClassValue<>() {
+      @Override
+      protected MethodHandle computeValue(Class<?> type) {
+        try {
+          Method m = type.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
+          m.setAccessible(true);
+          return MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Object.class, SerializedLambda.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          throw new PicklingException("cannot rebuild a lambda of " + type.getName() + ": its $deserializeLambda$"
+              + " is missing or not accessible (" + e + "); open its package to org.multiprocessing4j", e);
+        }
+      }
+    };
+    /** Lambdas that captured nothing, rebuilt once: they have no state, so one instance serves all. */
+    private static final Map<String, Object> STATELESS = new ConcurrentHashMap<>();
+    private static final int MAX_STATELESS = 4096;
+
+    static SerializedLambda takeApart(Object lambda) {
+      Object replaced;
+      try {
+        replaced = WRITE_REPLACE.get(lambda.getClass()).invokeExact(lambda);
+      } catch (Throwable t) {
+        throw new PicklingException("cannot take apart the lambda " + lambda.getClass().getName() + ": " + t, t);
+      }
+      if (replaced instanceof SerializedLambda sl) {
+        return sl;
+      }
+      throw new PicklingException("the lambda " + lambda.getClass().getName() + " did not replace itself with a"
+          + " SerializedLambda", null);
+    }
+
+    /** Rebuilds from the eight strings in the encoded order, the impl kind and the captured values. */
+    static Object rebuild(String[] p, int kind, Object[] captured) throws ClassNotFoundException {
+      String key = null;
+      if (captured.length == 0) {
+        key = String.join("|", p) + "|" + kind;
+        Object known = STATELESS.get(key);
+        if (known != null) {
+          return known;
+        }
+      }
+      Class<?> capturing = Classes.resolve(p[0].replace('/', '.'));
+      var sl = new SerializedLambda(capturing, p[1], p[2], p[3], kind, p[4], p[5], p[6], p[7], captured);
+      Object lambda;
+      try {
+        lambda = DESERIALIZE.get(capturing).invokeExact(sl);
+      } catch (PicklingException e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new PicklingException("cannot rebuild a lambda of " + capturing.getName() + " (" + p[5] + "): " + t
+            + "; start the processes with the same class path", t);
+      }
+      if (key != null) {
+        if (STATELESS.size() >= MAX_STATELESS) {
+          STATELESS.clear();
+        }
+        STATELESS.put(key, lambda);
+      }
+      return lambda;
+    }
+  }
+
   /** Classes named in messages, looked up through the thread's context class loader. */
   private static final class Classes {
     /** Lookups through the application class loader, the usual case. */
@@ -585,6 +745,12 @@ final class Tagged {
       INT_BE.set(buf, pos, v);
       pos += 4;
       return this;
+    }
+
+    /** An int after {@link #ensure} made room for it. */
+    void putIntUnchecked(int v) {
+      INT_BE.set(buf, pos, v);
+      pos += 4;
     }
 
     Writer putLong(long v) {
@@ -642,7 +808,7 @@ final class Tagged {
       };
     }
 
-    private void ensure(int n) {
+    void ensure(int n) {
       if (buf.length - pos < n) {
         long wanted = Math.max((long) buf.length * 2, (long) pos + n);
         if (wanted > Integer.MAX_VALUE - 16) {
@@ -694,6 +860,20 @@ final class Tagged {
 
     int getInt() {
       return (int) INT_BE.get(data, take(4));
+    }
+
+    /** Fails unless {@code n} more bytes are there. */
+    void checkRemaining(long n) {
+      if (n > remaining()) {
+        throw new IndexOutOfBoundsException("needs " + n + " more bytes, has " + remaining());
+      }
+    }
+
+    /** An int after {@link #checkRemaining} said it is there. */
+    int getIntUnchecked() {
+      int v = (int) INT_BE.get(data, pos);
+      pos += 4;
+      return v;
     }
 
     long getLong() {

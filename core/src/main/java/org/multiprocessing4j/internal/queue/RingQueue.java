@@ -160,6 +160,31 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
     }
   }
 
+  /**
+   * Puts an item into a simple queue if that can be done at once (the ring has room, no other
+   * writer holds it, the item fits in one record); never waits. For a writer that must not block
+   * (the pool's result thread).
+   *
+   * @return whether the item was put
+   */
+  public boolean tryPut(E item) {
+    checkOpen("put");
+    byte[] bytes = Codec.encode(item, "an item put on " + this);
+    LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
+    boolean put = false;
+    try {
+      put = ring.tryWrite(bytes, 0, bytes.length);
+      return put;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while putting on " + this, e);
+    } finally {
+      if (!put) {
+        LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+      }
+    }
+  }
+
   private boolean takeSlot(boolean block, Duration timeout) {
     long deadline = !block ? 0 : timeout == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(0, timeout.toNanos());
     while (true) {
@@ -253,6 +278,31 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
     }
     if (bytes == null) {
       throw new QueueEmptyException(this + " is empty" + (block ? " after waiting " + timeout : ""));
+    }
+    LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+    if (maxsize > 0) {
+      INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
+      wakeIfWaiting(QueueDescriptor.SLOTS, QueueDescriptor.SLOTS_WAITERS);
+    }
+    return (E) Codec.decode(bytes);
+  }
+
+  /**
+   * The next item if one is there now, else null; never waits, throws no
+   * {@code QueueEmptyException}. For queues whose items are never null (the pool's result queue).
+   */
+  @SuppressWarnings("unchecked")
+  public E pollOrNull() {
+    checkOpen("get");
+    byte[] bytes;
+    try {
+      bytes = ring.hasData() ? ring.read(0) : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessInterruptedException("interrupted while getting from " + this, e);
+    }
+    if (bytes == null) {
+      return null;
     }
     LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
     if (maxsize > 0) {

@@ -161,6 +161,20 @@ class CodecTest {
   }
 
   @Test
+  void listsOfIntegersRoundTripAsArrayLists() {
+    var ints = new ArrayList<Integer>();
+    for (int i = -500; i < 500; i++) {
+      ints.add(i * 7919);
+    }
+    var mixed = new ArrayList<Object>(ints);
+    mixed.add(3L);
+
+    assertThat(roundTrip(ints)).isInstanceOf(ArrayList.class).isEqualTo(ints);
+    assertThat(roundTrip(mixed)).isInstanceOf(ArrayList.class).isEqualTo(mixed);
+    assertThat(Codec.encode(ints, "ints")).hasSizeLessThan(5 + 4 * ints.size() + 1);
+  }
+
+  @Test
   void aStreamListWithNullsRoundTrips() {
     List<Object> withNull = java.util.stream.Stream.<Object>of(1, null, "c").toList();
     assertThat(roundTrip(withNull)).isEqualTo(withNull);
