@@ -64,6 +64,10 @@ import org.multiprocessing4j.internal.shm.ShmLedger;
  *       segments and buffers obtained before (CPython raises {@code ValueError} or crashes).
  *   <li>A leading '/' in a name (the {@code shm_open} spelling) is dropped: {@code "/x"} and
  *       {@code "x"} name the same block, as glibc resolves them, and {@link #name()} is "x".
+ *   <li>The block is mapped into this process on the first {@link #segment()} or {@link #buf()}
+ *       of an object, not by {@code create} or {@code attach}; until then the object holds the
+ *       block's file open (CPython's {@code _fd}), so the memory stays reachable through it even
+ *       after an {@link #unlink()}.
  * </ul>
  *
  * <p>Memory consistency: the block is plain shared memory. Use {@code VarHandle} atomics on the
@@ -71,10 +75,20 @@ import org.multiprocessing4j.internal.shm.ShmLedger;
  */
 public final class SharedMemory implements AutoCloseable, Serializable {
   /*
-   * Overview of implementation: the file is mapped whole with FileChannel.map into a shared Arena
-   * (internal.shm.ShmFiles); close() closes the arena, which unmaps and invalidates every segment
-   * and buffer derived from it. The serialized form is the name alone, like CPython's pickle
-   * (name, create=False, size), and deserializing attaches.
+   * Overview of implementation: create and attach open the file of /dev/shm (internal.shm.ShmFiles
+   * createBlock/openBlock: shm_open, ftruncate or fstat) and keep it open, as CPython keeps _fd.
+   * The first segment() or buf() maps it whole with FileChannel.map into a shared Arena (any
+   * thread may use the memory) and closes the file; close() closes the arena, which unmaps and
+   * invalidates every segment and buffer derived from it, or only closes the file when nothing
+   * was ever mapped. The mapping waits for first use because closing a shared arena makes the JVM
+   * handshake with all its threads, which costs more than all the file operations together: a
+   * SharedMemory opened only to pass its name on, to check that a block exists or to unlink it
+   * does not pay for it. The open file keeps an unlinked block reachable until then.
+   *
+   * State, changed under this object's monitor: block (open, not mapped) -> mapping (mapped) ->
+   * closed; segment() reads the volatile mapping without the monitor once it is there. The
+   * serialized form is the name alone, like CPython's pickle (name, create=False, size), and
+   * deserializing attaches.
    */
   /** Version of the serialized form. */
   @Serial private static final long serialVersionUID = 1L;
@@ -92,12 +106,17 @@ public final class SharedMemory implements AutoCloseable, Serializable {
   private final String name;
   /** The block's size in bytes. */
   private final long size;
+  /** The open file until the first {@link #segment()} maps it or {@link #close()}; guarded by this. */
+  private transient ShmFiles.Block block;
+  /** The mapping once made, until {@link #close()}; written under this. */
   private transient volatile ShmFiles.Mapping mapping;
+  /** Whether {@link #close()} was called; written under this. */
+  private transient volatile boolean closed;
 
-  private SharedMemory(ShmFiles.Mapping mapping) {
-    this.name = mapping.name();
-    this.size = mapping.segment().byteSize();
-    this.mapping = mapping;
+  private SharedMemory(ShmFiles.Block block) {
+    this.name = block.name();
+    this.size = block.size();
+    this.block = block;
   }
 
   /**
@@ -138,7 +157,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
   public static SharedMemory create(String name, long size) {
     checkSize(size);
     String n = normalize(name);
-    var shm = new SharedMemory(ShmFiles.create(n, size, WHAT));
+    var shm = new SharedMemory(ShmFiles.createBlock(n, size, WHAT));
     ShmLedger.created(n);
     return shm;
   }
@@ -155,12 +174,12 @@ public final class SharedMemory implements AutoCloseable, Serializable {
    */
   public static SharedMemory attach(String name) {
     String n = normalize(name);
-    ShmFiles.Mapping m = ShmFiles.open(n, WHAT);
-    if (m.segment().byteSize() == 0) {
-      m.unmap();
+    ShmFiles.Block b = ShmFiles.openBlock(n, WHAT);
+    if (b.size() == 0) {
+      b.close();
       throw new IllegalStateException("shared memory block '" + n + "' is empty (0 bytes) and cannot be mapped");
     }
-    return new SharedMemory(m);
+    return new SharedMemory(b);
   }
 
   /** The block's name, without a leading slash ({@code name}). */
@@ -175,12 +194,18 @@ public final class SharedMemory implements AutoCloseable, Serializable {
 
   /**
    * The whole block as a memory segment (the counterpart of {@code buf}). Valid until
-   * {@link #close()}; accesses afterwards throw {@link IllegalStateException}.
+   * {@link #close()}; accesses afterwards throw {@link IllegalStateException}. The first call on
+   * an object maps the block (CPython maps it in the constructor); every call returns the same
+   * memory.
    *
-   * @throws IllegalStateException when this object is closed
+   * @throws IllegalStateException when this object is closed, or when another process truncated
+   *     the file before this object first mapped it
+   * @throws UncheckedIOException when the first call cannot map the block (out of address space,
+   *     or another thread interrupted this one during the mapping)
    */
   public MemorySegment segment() {
-    return mapping().segment();
+    ShmFiles.Mapping m = mapping;
+    return (m != null ? m : mapOnFirstUse()).segment();
   }
 
   /**
@@ -190,7 +215,8 @@ public final class SharedMemory implements AutoCloseable, Serializable {
    * Each call gives an independent buffer over the same memory; all are unusable after
    * {@link #close()} ({@link IllegalStateException}).
    *
-   * @throws IllegalStateException when this object is closed
+   * @throws IllegalStateException when this object is closed (and as {@link #segment()})
+   * @throws UncheckedIOException as {@link #segment()}
    */
   public ByteBuffer buf() {
     return segment().asByteBuffer().order(ByteOrder.nativeOrder());
@@ -198,22 +224,32 @@ public final class SharedMemory implements AutoCloseable, Serializable {
 
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
-    return mapping == null;
+    return closed;
   }
 
   /**
-   * Ends this object's access to the block: unmaps it ({@code close()}). The block stays for
-   * other processes and objects. Idempotent.
+   * Ends this object's access to the block: unmaps it, or closes its file if it was never mapped
+   * ({@code close()}). The block stays for other processes and objects. Idempotent.
    */
   @Override
   public void close() {
     ShmFiles.Mapping m;
+    ShmFiles.Block b;
     synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
       m = mapping;
+      b = block;
       mapping = null;
+      block = null;
     }
     if (m != null) {
       m.unmap();
+    }
+    if (b != null) {
+      b.close();
     }
   }
 
@@ -235,11 +271,17 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     return "SharedMemory('" + name + "', size=" + size + ")";
   }
 
-  private ShmFiles.Mapping mapping() {
-    ShmFiles.Mapping m = mapping;
-    if (m == null) {
+  /** Maps the block unless another thread did; {@link #segment()}'s slow path. */
+  private synchronized ShmFiles.Mapping mapOnFirstUse() {
+    if (closed) {
       throw new IllegalStateException("shared memory block '" + name
           + "' is closed in this object; attach to it again with SharedMemory.attach(\"" + name + "\")");
+    }
+    ShmFiles.Mapping m = mapping;
+    if (m == null) {
+      m = block.map(WHAT);
+      block = null;
+      mapping = m;
     }
     return m;
   }

@@ -233,6 +233,81 @@ class SharedMemoryTest {
   }
 
   @Test
+  void aBlockUnlinkedBeforeItsMemoryIsFirstUsedStaysUsableThroughOpenObjects() {
+    SharedMemory sms = SharedMemory.create(newName("test01_unlinked_first"), 64);
+    SharedMemory attached = SharedMemory.attach(sms.name());
+    sms.unlink();
+    assertThat(Files.exists(Path.of("/dev/shm", sms.name()))).isFalse();
+    sms.segment().set(JAVA_LONG, 0, 11L);
+    assertThat(attached.segment().get(JAVA_LONG, 0)).isEqualTo(11L);
+    assertThat(attached.segment().byteSize()).isEqualTo(64);
+    attached.close();
+    sms.close();
+  }
+
+  @Test
+  void closingAnObjectWhoseMemoryWasNeverUsedEndsItsAccess() {
+    SharedMemory sms = unlinkLater(SharedMemory.create(32));
+    SharedMemory attached = SharedMemory.attach(sms.name());
+    attached.close();
+    attached.close();
+    assertThat(attached.isClosed()).isTrue();
+    assertThatThrownBy(attached::segment).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+    assertThatThrownBy(attached::buf).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+    assertThat(sms.isClosed()).isFalse();
+    assertThat(sms.segment().byteSize()).isEqualTo(32);
+  }
+
+  @Test
+  void aBlockTruncatedByAnotherProcessBeforeFirstUseIsNotMappedOrEnlarged() throws Exception {
+    SharedMemory sms = unlinkLater(SharedMemory.create(4096));
+    try (SharedMemory attached = SharedMemory.attach(sms.name())) {
+      Path file = Path.of("/dev/shm", sms.name());
+      try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.truncate(16);
+      }
+      assertThatThrownBy(attached::segment).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("was truncated from 4096 to 16 bytes");
+      assertThat(Files.size(file)).isEqualTo(16);
+    }
+  }
+
+  @Test
+  void theMemoryIsUsableOnAnInterruptedThreadWhichStaysInterrupted() {
+    SharedMemory sms = unlinkLater(SharedMemory.create(16));
+    Thread.currentThread().interrupt();
+    try {
+      sms.segment().set(JAVA_LONG, 0, 3L);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(sms.buf().getLong(0)).isEqualTo(3L);
+  }
+
+  @Test
+  void threadsThatFirstUseTheMemoryTogetherGetTheSameMemory() throws Exception {
+    SharedMemory sms = unlinkLater(SharedMemory.create(4096));
+    var start = new java.util.concurrent.CountDownLatch(1);
+    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+      java.util.concurrent.Callable<MemorySegment> first = () -> {
+        start.await();
+        return sms.segment();
+      };
+      var a = threads.submit(first);
+      var b = threads.submit(first);
+      start.countDown();
+      MemorySegment sa = a.get();
+      MemorySegment sb = b.get();
+      assertThat(sa.address()).isEqualTo(sb.address());
+      sa.set(JAVA_LONG, 0, 99L);
+      assertThat(threads.submit(() -> sb.get(JAVA_LONG, 0)).get()).isEqualTo(99L);
+    }
+    sms.close();
+    assertThatThrownBy(() -> sms.segment()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void bufGivesIndependentNativeOrderViews() {
     SharedMemory sms = unlinkLater(SharedMemory.create(16));
     ByteBuffer a = sms.buf();

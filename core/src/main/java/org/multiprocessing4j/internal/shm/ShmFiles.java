@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -19,6 +20,14 @@ import java.util.Set;
 /**
  * Files of /dev/shm: what {@code shm_open}, {@code ftruncate}, {@code mmap} and
  * {@code shm_unlink} do for CPython, done with {@link FileChannel} and an {@link Arena}.
+ *
+ * <p>Two ways to get at a file: {@link #create}/{@link #open} map it at once (a {@link Mapping}:
+ * the library's segments, which write their header right away), while
+ * {@link #createBlock}/{@link #openBlock} only open it (a {@link Block}) and leave the mapping
+ * to {@link Block#map} on first use. Mappings live in a shared arena so that any thread may use
+ * them, and closing a shared arena costs a handshake with every thread of the JVM (tens of
+ * microseconds, more than all the file operations together): an object that is opened and closed
+ * without its memory ever being touched should not pay for it.
  *
  * <p>glibc's {@code shm_open("/name")} opens {@code /dev/shm/name}, so a block is reachable from
  * both languages by the same name. Blocks are created with mode 0600, as CPython's
@@ -37,6 +46,9 @@ public final class ShmFiles {
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   private static final FileAttribute<Set<PosixFilePermission>> MODE_0600 =
       PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE);
+  /** {@code O_CREAT | O_EXCL | O_RDWR}, as CPython's {@code shm_open} for {@code create=True}. */
+  private static final Set<StandardOpenOption> CREATE_NEW_READ_WRITE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
 
   private ShmFiles() {}
 
@@ -57,6 +69,74 @@ public final class ShmFiles {
     /** Whether {@link #unmap()} has not been called yet. */
     public boolean isMapped() {
       return arena.scope().isAlive();
+    }
+  }
+
+  /**
+   * A file of /dev/shm held open and not mapped yet: what CPython's {@code SharedMemory} holds
+   * in {@code _fd}. The open descriptor keeps the file reachable after its name is unlinked, so
+   * {@link #map} works then too. Not thread-safe: its owner serializes {@link #map} and
+   * {@link #close}.
+   *
+   * @param name the block's name (file name in /dev/shm)
+   * @param channel the open file, read-write
+   * @param size the file's size in bytes when it was opened (or created)
+   */
+  public record Block(String name, FileChannel channel, long size) {
+    /**
+     * Maps the whole block read-write into a new shared arena and closes the file (the mapping
+     * does not need it).
+     *
+     * <p>A pending interrupt of the calling thread is set aside during the call and restored
+     * after: a {@link FileChannel} is interruptible, and an interrupt would close the channel for
+     * good, and with it the only way to a block whose name is unlinked.
+     *
+     * @param what what the block is, for messages
+     * @throws IllegalStateException when the file shrank since it was opened (another process
+     *     truncated it): mapping it whole would enlarge it again
+     * @throws UncheckedIOException when the file cannot be mapped, or another thread interrupted
+     *     this one during the mapping (the file is then closed and this block unusable)
+     */
+    public Mapping map(String what) {
+      boolean interrupted = Thread.interrupted();
+      Arena arena = Arena.ofShared();
+      try {
+        long now = channel.size();
+        if (now < size) {
+          throw new IllegalStateException(what + " '" + name + "' was truncated from " + size + " to " + now
+              + " bytes by another process; it cannot be mapped whole any more");
+        }
+        MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+        channel.close();
+        return new Mapping(name, arena, segment);
+      } catch (ClosedByInterruptException e) {
+        arena.close();
+        throw new UncheckedIOException("mapping " + what + " '" + name + "' was interrupted by Thread.interrupt()"
+            + " and its file is closed; attach to it again", e);
+      } catch (IOException e) {
+        arena.close();
+        throw new UncheckedIOException("cannot map " + what + " '" + name + "' of " + size + " bytes: " + e, e);
+      } catch (RuntimeException e) {
+        arena.close();
+        throw e;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /**
+     * Closes the file without mapping it (CPython's {@code os.close(self._fd)}).
+     *
+     * @throws UncheckedIOException when closing fails
+     */
+    public void close() {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot close the file of shared memory block '" + name + "': " + e, e);
+      }
     }
   }
 
@@ -119,6 +199,90 @@ public final class ShmFiles {
     } catch (RuntimeException e) {
       arena.close();
       throw e;
+    }
+  }
+
+  /**
+   * Creates the block {@code name} of exactly {@code size} bytes (zero-filled) and keeps it open,
+   * unmapped: {@code shm_open(O_CREAT | O_EXCL, 0600)} and {@code ftruncate}, as CPython's
+   * {@code SharedMemory(create=True)} does before it maps.
+   *
+   * @throws UncheckedIOException caused by {@link FileAlreadyExistsException} when the name is
+   *     taken, or by the I/O error that stopped it
+   */
+  public static Block createBlock(String name, long size, String what) {
+    Path path = path(name);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(path, CREATE_NEW_READ_WRITE, MODE_0600);
+    } catch (FileAlreadyExistsException e) {
+      throw new UncheckedIOException(what + " '" + name + "' already exists (" + path
+          + "): attach to it, or create one with another name", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + what + " '" + name + "' of " + size + " bytes in "
+          + DIRECTORY + ": " + e, e);
+    }
+    try {
+      setSize(ch, size);
+      return new Block(name, ch, size);
+    } catch (IOException | RuntimeException e) {
+      try (ch) {
+        Files.deleteIfExists(path); // as CPython: a block that could not be sized is unlinked
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot create " + what + " '" + name + "' of " + size + " bytes in "
+            + DIRECTORY + ": " + io, io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Enlarges the new, empty file to {@code size} bytes without writing to it ({@code ftruncate},
+   * so no page of /dev/shm is used yet). {@link FileChannel} has no public ftruncate that grows a
+   * file, but {@code map} of a region past the end grows the file to the region's end first, as
+   * its specification says; the region here is empty, so nothing is mapped, and the confined
+   * arena makes sure nothing would stay mapped if an implementation mapped something.
+   */
+  private static void setSize(FileChannel ch, long size) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      ch.map(FileChannel.MapMode.READ_WRITE, size, 0, arena);
+    }
+    if (ch.size() != size) { // the JDK keeps that promise today; a silent change would break attach
+      throw new IOException("the file has " + ch.size() + " bytes after it was enlarged to " + size);
+    }
+  }
+
+  /**
+   * Opens the existing block {@code name}, unmapped ({@code shm_open} and {@code fstat} for its
+   * size, as CPython's {@code SharedMemory(name)} does before it maps).
+   *
+   * @throws UncheckedIOException caused by {@link NoSuchFileException} when there is no such block
+   */
+  public static Block openBlock(String name, String what) {
+    Path path = path(name);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      throw noSuchBlock(what, name, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot attach to " + what + " '" + name + "' (" + path + "): " + e, e);
+    }
+    try {
+      return new Block(name, ch, ch.size());
+    } catch (IOException | RuntimeException e) {
+      try {
+        ch.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot attach to " + what + " '" + name + "' (" + path + "): " + io, io);
+      }
+      throw (RuntimeException) e;
     }
   }
 
