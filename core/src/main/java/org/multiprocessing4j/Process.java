@@ -124,6 +124,31 @@ public class Process implements Serializable {
     this.startMethod = startMethod;
   }
 
+  /** Rebuilds a process from its {@link Form} in the child. */
+  private Process(Form f) {
+    this.target = f.target();
+    this.identity = f.identity();
+    this.name = f.name();
+    this.daemon = f.daemon();
+    this.authkey = f.authkey();
+    this.parentPid = f.parentPid();
+    this.startMethod = f.startMethod();
+  }
+
+  /**
+   * What a plain {@code Process} (a target, no subclass) travels to its child as: a record, which
+   * the codec encodes without JDK serialization (a young JVM pays milliseconds to set that up).
+   * A subclass may have fields of its own: it travels as itself.
+   */
+  private record Form(SerializableRunnable target, String name, boolean daemon, byte[] authkey, int[] identity,
+      Long parentPid, String startMethod) implements Serializable {}
+
+  private Object travelForm() {
+    return getClass() == Process.class
+        ? new Form(target, name, daemon, authkey, identity, parentPid, startMethod)
+        : this;
+  }
+
   /** The main process's constructor. */
   private Process(String name, byte[] authkey) {
     this.target = null;
@@ -183,7 +208,7 @@ public class Process implements Serializable {
         byte[] payload;
         List<Codec.Transferable> sent = Codec.collectSent();
         try {
-          payload = Codec.encode(this, "the process " + name);
+          payload = Codec.encode(travelForm(), "the process " + name);
         } finally {
           Codec.stopCollecting();
         }
@@ -191,7 +216,8 @@ public class Process implements Serializable {
             Log.level() == null ? "" : Log.level().getName(), Log.logsToStderr(), payload);
         // pipe ends the child receives count as the child's from now on, so that the parent may
         // close its own copies right after start(), as Python code does
-        popen = StartMethods.startJvm(method, spec, pid -> sent.forEach(h -> h.reserveFor(pid)));
+        String work = (target != null ? target : this).getClass().getName();
+        popen = StartMethods.startJvm(method, spec, work, pid -> sent.forEach(h -> h.reserveFor(pid)));
       }
       CHILDREN.add(this);
     }
@@ -571,6 +597,16 @@ public class Process implements Serializable {
     @Override
     public long currentRootPid() {
       return rootPid;
+    }
+
+    @Override
+    public Object travelForm(Process p) {
+      return p.travelForm();
+    }
+
+    @Override
+    public Process fromTravelForm(Object decoded) {
+      return decoded instanceof Form f ? new Process(f) : (Process) decoded;
     }
 
     @Override

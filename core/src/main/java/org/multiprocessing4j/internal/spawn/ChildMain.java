@@ -78,8 +78,8 @@ public final class ChildMain {
     }
     LaunchSpec spec = readLaunch(in);
     launched.complete(null);
-    Process p = (Process) Codec.decode(spec.payload());
     ProcessAccess access = ProcessAccess.get();
+    Process p = access.fromTravelForm(Codec.decode(spec.payload()));
     access.becomeCurrent(p, spec);
     int code = access.bootstrap(p);
     reportExits = false;
@@ -179,6 +179,8 @@ public final class ChildMain {
       Codec.decode(Codec.encode(new WarmUpRecord(i, 1L, List.of("a", i), new Object[] {i, "b"}), "a warm-up record"));
     }
     ProcessAccess.get();
+    // the logger's classes (its levels link lambdas): a launch logs "child process calling self.run()"
+    org.multiprocessing4j.internal.util.Log.debug("warm-up of the start path");
     Multiprocessing.activeChildren(); // the exit path's code, run once
   }
 
@@ -204,7 +206,7 @@ public final class ChildMain {
       }
       var frame = new java.io.ByteArrayOutputStream();
       var spec = new LaunchSpec(new byte[32], 1, "MainProcess", 1, "", false,
-          Codec.encode(new Process(() -> { }), "a training process"));
+          Codec.encode(ProcessAccess.get().travelForm(new Process(() -> { })), "a training process"));
       spec.writeTo(new java.io.DataOutputStream(frame));
       LaunchSpec.readFrom(new DataInputStream(new ByteArrayInputStream(frame.toByteArray())));
     } finally {

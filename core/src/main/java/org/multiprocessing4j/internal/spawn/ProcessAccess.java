@@ -40,6 +40,12 @@ public abstract class ProcessAccess {
   /** The root pid as {@link Process} knows it; see {@link #rootPid()}. */
   public abstract long currentRootPid();
 
+  /** What {@code p} is encoded as for its child (a record for a plain process, else itself). */
+  public abstract Object travelForm(Process p);
+
+  /** The process from a decoded {@link #travelForm}. */
+  public abstract Process fromTravelForm(Object decoded);
+
   /** Makes {@code p} this JVM's current process, with what the parent told about it. */
   public abstract void becomeCurrent(Process p, LaunchSpec spec);
 

@@ -3,7 +3,6 @@ package org.multiprocessing4j.internal.spawn;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.multiprocessing4j.ProcessException;
@@ -18,21 +17,28 @@ import org.multiprocessing4j.ProcessInterruptedException;
  * costs a pipe write instead of a JVM boot, and starts a replacement in the background.
  *
  * <p>Spares die with their parent: their stdin reaches EOF however the parent dies, and at normal
- * exit they are killed. The last payload a spare ran is sent to each new spare as a hint, which
+ * exit they are killed. The payload of the last start is sent to each new spare as a hint, which
  * it deserializes (without running it) so the next start of the same target finds its classes
- * loaded and its lambda linked.
+ * loaded and its lambda linked; the idle spares get it too when the target's class changes.
+ *
+ * <p>Overview of implementation: after a start, the replacement spare is booted (and a changed
+ * hint sent) only when the started process has finished or {@value #REFILL_DELAY_MS} ms have passed:
+ * on a machine with few cores a booting JVM, or a spare decoding a hint, would otherwise take the
+ * CPU from the process just started in its first milliseconds.
  */
 public final class SparePool {
   /** Default number of idle spares; back-to-back starts need more than one (notes/warm-start.md). */
   public static final int DEFAULT_SPARES = 2;
   private static final SparePool INSTANCE = new SparePool();
-  /** How long a refill waits after a start while other spares are still idle (see refillInBackground). */
-  private static final java.time.Duration REFILL_DELAY = java.time.Duration.ofMillis(30);
+  /** How long a refill waits at most for the started process to finish, while other spares are still idle. */
+  private static final long REFILL_DELAY_MS = 100;
 
   private final ArrayDeque<Spare> idle = new ArrayDeque<>();
   private int target = Integer.getInteger("mp4j.warm.spares", DEFAULT_SPARES);
   private List<String> command;
   private byte[] hint;
+  /** What the hint runs (its target's class name); a start with other work sends a new hint. */
+  private String hintWork;
   private boolean hookAdded;
   private boolean refilling;
 
@@ -79,7 +85,7 @@ public final class SparePool {
   }
 
   /** Runs {@code spec} in a spare JVM and returns its handle; starts a replacement spare. */
-  JvmPopen take(LaunchSpec spec, java.util.function.LongConsumer beforeLaunch) {
+  JvmPopen take(LaunchSpec spec, String work, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
     synchronized (this) {
       List<String> cmd = currentCommand();
@@ -87,12 +93,10 @@ public final class SparePool {
       if (spare == null) {
         spare = boot(cmd, hint);
       }
-      if (!Arrays.equals(hint, spec.payload())) {
-        // the spares waiting now will most likely run this target next: let them link it
-        hint = spec.payload();
-        idle.forEach(s -> sendHint(s.process, hint));
-      }
-      refillInBackground(cmd);
+      boolean newWork = !work.equals(hintWork);
+      hint = spec.payload(); // the latest payload of this work: the best hint for a new spare
+      hintWork = work;
+      refillInBackground(cmd, spare.link.done, newWork);
     }
     try {
       spare.link.ready.get();
@@ -134,30 +138,42 @@ public final class SparePool {
   }
 
   /**
-   * Boots replacement spares on a virtual thread, a moment after a start: starting a JVM costs a
-   * fork/exec of this (large) process, which a {@code start()} should not wait for, and a booting
-   * JVM keeps both cores busy for a while, which the process just started should not compete with
-   * in its first milliseconds.
+   * Boots replacement spares (and, for {@code newWork}, sends the idle ones the new hint) on a
+   * virtual thread, once the process just started has finished ({@code startedDone}) or after
+   * {@value #REFILL_DELAY_MS} ms: starting a JVM costs a fork/exec of this (large) process, which a
+   * {@code start()} should not wait for, and a booting JVM or a spare decoding a hint keeps the
+   * cores busy for a while, which the process just started should not compete with.
    */
-  private void refillInBackground(List<String> cmd) {
-    if (idle.size() < target && !refilling) {
-      refilling = true;
-      Thread.ofVirtual().name("mp4j-spare-boot").start(() -> {
-        if (!idle.isEmpty()) {
-          try {
-            Thread.sleep(REFILL_DELAY);
-          } catch (InterruptedException e) {
-            // boot now
-          }
+  private void refillInBackground(List<String> cmd, java.util.concurrent.CompletableFuture<Integer> startedDone,
+      boolean newWork) {
+    boolean boot = idle.size() < target && !refilling;
+    if (!boot && !newWork) {
+      return;
+    }
+    refilling |= boot;
+    boolean wait = !idle.isEmpty();
+    Thread.ofVirtual().name("mp4j-spare-boot").start(() -> {
+      if (wait) {
+        try {
+          startedDone.get(REFILL_DELAY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+          // go on now
         }
-        synchronized (this) {
+      }
+      synchronized (this) {
+        if (newWork && hint != null) {
+          // the spares waiting now will most likely run this work next: let them link it
+          byte[] h = hint;
+          idle.forEach(s -> sendHint(s.process, h));
+        }
+        if (boot) {
           refilling = false;
           if (cmd.equals(command)) {
             refill(cmd);
           }
         }
-      });
-    }
+      }
+    });
   }
 
   private void refill(List<String> cmd) {

@@ -27,11 +27,12 @@ public final class StartMethods {
 
   /**
    * Starts a child JVM running the process in {@code spec}, fresh or warm; {@code beforeLaunch}
-   * gets the child's pid before the child receives the process.
+   * gets the child's pid before the child receives the process. {@code work} names what the
+   * process runs (its target's class): warm spares are told to prepare for it when it changes.
    */
-  public static Popen startJvm(String method, LaunchSpec spec, LongConsumer beforeLaunch) {
+  public static Popen startJvm(String method, LaunchSpec spec, String work, LongConsumer beforeLaunch) {
     if (method.equals(WARM)) {
-      return SparePool.get().take(spec, beforeLaunch);
+      return SparePool.get().take(spec, work, beforeLaunch);
     }
     java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options()));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));

@@ -90,7 +90,10 @@ public final class Log {
   private static void log(Level level, String message) {
     if (!exiting) {
       remember();
-      LOGGER.log(level, message);
+      // as Python's logger with no handler: nothing to do (no record made, which a young JVM pays for)
+      if (LOGGER.isLoggable(level) && (LOGGER.getUseParentHandlers() || LOGGER.getHandlers().length > 0)) {
+        LOGGER.log(level, message);
+      }
       return;
     }
     Handler h = stderrHandler;
