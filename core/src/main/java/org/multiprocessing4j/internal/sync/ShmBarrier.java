@@ -5,11 +5,7 @@ import static org.multiprocessing4j.internal.sync.BarrierDescriptor.DRAINING;
 import static org.multiprocessing4j.internal.sync.BarrierDescriptor.FILLING;
 import static org.multiprocessing4j.internal.sync.BarrierDescriptor.RESETTING;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -17,7 +13,6 @@ import org.multiprocessing4j.Barrier;
 import org.multiprocessing4j.BrokenBarrierException;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.futex.Futex;
-import org.multiprocessing4j.internal.pickle.Codec;
 import org.multiprocessing4j.internal.shm.ShmSegment;
 
 /**
@@ -31,26 +26,23 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * The last party to arrive runs the action holding the mutex, as Python does. A process that
  * dies holding the mutex (a short window inside {@code await}) breaks the barrier: the party that
  * recovers the mutex marks it broken, as nobody can tell what the dead one had changed.
+ *
+ * <p>Handle and serialized form come from {@link ShmHandle}; the action and default timeout
+ * travel with the segment's name.
  */
-public final class ShmBarrier implements Barrier {
+public final class ShmBarrier extends ShmHandle implements Barrier {
   @Serial private static final long serialVersionUID = 1L;
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-  private final String name;
   private final SerializableRunnable action;
   private final Duration timeout;
-  private transient ShmSegment segment;
-  private transient MemorySegment words;
-  private transient RobustMutex mutex;
-  private transient int parties;
-  private transient volatile boolean closed;
+  private final transient RobustMutex mutex;
+  private final transient int parties;
 
   private ShmBarrier(ShmSegment segment, SerializableRunnable action, Duration timeout) {
-    this.name = segment.name();
+    super(segment);
     this.action = action;
     this.timeout = timeout;
-    this.segment = segment;
-    this.words = segment.payload();
     this.mutex = new RobustMutex(words, BarrierDescriptor.MUTEX, BarrierDescriptor.MUTEX_WAITERS, null, BarrierDescriptor.DEATHS);
     this.parties = (int) INT.getVolatile(words, BarrierDescriptor.PARTIES);
   }
@@ -77,11 +69,6 @@ public final class ShmBarrier implements Barrier {
       throw new IllegalStateException("shared memory segment " + name + " does not hold a barrier");
     }
     return new ShmBarrier(seg, action, timeout);
-  }
-
-  /** The segment's name in /dev/shm. */
-  public String segmentName() {
-    return name;
   }
 
   // ------------------------------------------------------------------------------ await
@@ -225,34 +212,20 @@ public final class ShmBarrier implements Barrier {
 
   /** Takes the mutex, ignoring interrupts; breaks the barrier when its last holder had died. */
   private void lockMutex() {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          if (mutex.lock(Waits.FOREVER) == RobustMutex.RECOVERED) {
-            breakBarrier(BarrierDescriptor.BROKEN_BY_DEATH);
-          }
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    Waits.uninterruptibly(() -> {
+      if (mutex.lock(Waits.FOREVER) == RobustMutex.RECOVERED) {
+        breakBarrier(BarrierDescriptor.BROKEN_BY_DEATH);
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    });
   }
 
   /** Frees the mutex, sleeps until SEQ moves or {@code nanos} pass, takes the mutex back. */
   private void waitForChange(long nanos) throws InterruptedException {
     int seq = (int) INT.getVolatile(words, BarrierDescriptor.SEQ);
     mutex.unlock();
-    INT.getAndAdd(words, BarrierDescriptor.SEQ_WAITERS, 1);
     try {
-      Futex.await(words, BarrierDescriptor.SEQ, seq, nanos);
+      Waits.sleep(words, BarrierDescriptor.SEQ, seq, BarrierDescriptor.SEQ_WAITERS, nanos);
     } finally {
-      INT.getAndAdd(words, BarrierDescriptor.SEQ_WAITERS, -1);
       lockMutex();
     }
   }
@@ -302,22 +275,24 @@ public final class ShmBarrier implements Barrier {
   // ------------------------------------------------------------------------------ handle
 
   @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      segment.close();
-    }
+  String kind() {
+    return "Barrier";
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("Barrier " + name + ": this handle is closed; use another handle of the barrier");
-    }
+  @Override
+  String noun() {
+    return "barrier";
+  }
+
+  /** The action and default timeout travel with the segment's name. */
+  @Override
+  Attach how() {
+    return new Parts(action, timeout);
   }
 
   @Override
   public String toString() {
-    if (closed) {
+    if (isClosed()) {
       return "<Barrier at " + name + ": unknown>";
     }
     if (state() == BROKEN) {
@@ -326,33 +301,11 @@ public final class ShmBarrier implements Barrier {
     return "<Barrier at " + name + ": waiters=" + numberWaiting() + "/" + parties + ">";
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ShmBarrier other && other.name.equals(name);
-  }
-
-  @Override
-  public int hashCode() {
-    return name.hashCode();
-  }
-
-  /** Travels as its segment's name, with the action and default timeout; the receiver attaches. */
-  @Serial
-  private Object writeReplace() {
-    checkOpen();
-    return new Ref(name, action, timeout);
-  }
-
-  @Serial
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("a barrier travels as its segment's name, not its fields");
-  }
-
-  /** The serialized form of a barrier handle. */
-  private record Ref(String name, SerializableRunnable action, Duration timeout) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return Codec.warmingUp() ? null : attach(name, action, timeout); // null: see Codec.decodeToWarmUp
+  /** What a barrier handle needs besides its segment's name: its action and default timeout. */
+  private record Parts(SerializableRunnable action, Duration timeout) implements Attach {
+    @Override
+    public ShmHandle attach(String name) {
+      return ShmBarrier.attach(name, action, timeout);
     }
   }
 }

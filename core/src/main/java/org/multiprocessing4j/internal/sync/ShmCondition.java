@@ -6,11 +6,7 @@ import static org.multiprocessing4j.internal.sync.ConditionDescriptor.SIGNALLED;
 import static org.multiprocessing4j.internal.sync.ConditionDescriptor.SLOT_COUNT;
 import static org.multiprocessing4j.internal.sync.ConditionDescriptor.WAITING_STATE;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -21,7 +17,6 @@ import org.multiprocessing4j.Condition;
 import org.multiprocessing4j.Held;
 import org.multiprocessing4j.Lock;
 import org.multiprocessing4j.internal.futex.Futex;
-import org.multiprocessing4j.internal.pickle.Codec;
 import org.multiprocessing4j.internal.shm.ShmSegment;
 
 /**
@@ -42,24 +37,21 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * {@link ShmLockBase}); the slot is freed first, so the condition stays consistent. A waiter
  * whose process dies leaves its slot WAITING: it may absorb one signal, and its slot is reclaimed
  * when the slots run out.
+ *
+ * <p>Handle and serialized form come from {@link ShmHandle}; the lock's segment name travels
+ * with the condition's, and closing the condition closes its own handle of the lock.
  */
-public final class ShmCondition implements Condition {
+public final class ShmCondition extends ShmHandle implements Condition {
   @Serial private static final long serialVersionUID = 1L;
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   /** How long a thread that found every slot taken waits before it looks again. */
   private static final long SLOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-  private final String name;
   private final transient ShmLockBase lock;
-  private transient ShmSegment segment;
-  private transient MemorySegment words;
-  private transient volatile boolean closed;
 
   private ShmCondition(ShmSegment segment, ShmLockBase ownLock) {
-    this.name = segment.name();
-    this.segment = segment;
-    this.words = segment.payload();
+    super(segment);
     this.lock = ownLock;
   }
 
@@ -95,7 +87,7 @@ public final class ShmCondition implements Condition {
   }
 
   static ShmCondition attach(String name, String lockName, boolean recursive) {
-    ShmLockBase own = recursive ? ShmRLock.attach(lockName) : ShmLock.attach(lockName);
+    ShmLockBase own = ShmLockBase.attach(lockName, recursive);
     try {
       ShmSegment seg = ShmSegment.attach(name);
       if (seg.payloadSize() != ConditionDescriptor.LENGTH) {
@@ -107,11 +99,6 @@ public final class ShmCondition implements Condition {
       own.close();
       throw e;
     }
-  }
-
-  /** The segment's name in /dev/shm (the lock has its own). */
-  public String segmentName() {
-    return name;
   }
 
   // ------------------------------------------------------------------------------ the lock
@@ -240,13 +227,11 @@ public final class ShmCondition implements Condition {
   private void awaitFreeSlot() {
     int seen = (int) INT.getVolatile(words, ConditionDescriptor.SLOT_FREED);
     int depth = lock.releaseForWait();
-    INT.getAndAdd(words, ConditionDescriptor.SLOT_FREED_WAITERS, 1);
     try {
-      Futex.await(words, ConditionDescriptor.SLOT_FREED, seen, SLOT_WAIT_NANOS);
+      Waits.sleep(words, ConditionDescriptor.SLOT_FREED, seen, ConditionDescriptor.SLOT_FREED_WAITERS, SLOT_WAIT_NANOS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // noticed by the wait that follows
     } finally {
-      INT.getAndAdd(words, ConditionDescriptor.SLOT_FREED_WAITERS, -1);
       lock.reacquireAfterWait(depth);
     }
   }
@@ -310,21 +295,8 @@ public final class ShmCondition implements Condition {
 
   @Override
   public void awaitUninterruptibly() {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          doAwait(Waits.FOREVER);
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true; // a spurious wake-up, as the contract allows; the flag is set again below
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // an interrupt counts as a spurious wake-up, as the contract allows: wait again, set the flag after
+    Waits.uninterruptibly(() -> doAwait(Waits.FOREVER));
   }
 
   @Override
@@ -445,56 +417,38 @@ public final class ShmCondition implements Condition {
     return n;
   }
 
+  /** Closes the condition's own handle of its lock too. */
   @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      try {
-        segment.close();
-      } finally {
-        lock.close();
-      }
-    }
+  void closeAlso() {
+    lock.close();
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("Condition " + name + ": this handle is closed; use another handle of the condition");
-    }
+  @Override
+  String kind() {
+    return "Condition";
+  }
+
+  @Override
+  String noun() {
+    return "condition";
+  }
+
+  /** The lock's segment name travels with the condition's. */
+  @Override
+  Attach how() {
+    return new Parts(lock.name, lock instanceof ShmRLock);
   }
 
   @Override
   public String toString() {
-    return "<Condition(" + lock + ", " + (closed ? "unknown" : Integer.toString(sleepers())) + ")>";
+    return "<Condition(" + lock + ", " + (isClosed() ? "unknown" : Integer.toString(sleepers())) + ")>";
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ShmCondition other && other.name.equals(name);
-  }
-
-  @Override
-  public int hashCode() {
-    return name.hashCode();
-  }
-
-  /** Travels as its segment's name and its lock's; the receiver attaches both. */
-  @Serial
-  private Object writeReplace() {
-    checkOpen();
-    return new Ref(name, lock.name, lock instanceof ShmRLock);
-  }
-
-  @Serial
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("a condition travels as its segment's name, not its fields");
-  }
-
-  /** The serialized form of a condition handle. */
-  private record Ref(String name, String lockName, boolean recursive) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return Codec.warmingUp() ? null : attach(name, lockName, recursive); // null: see Codec.decodeToWarmUp
+  /** What a condition handle needs besides its segment's name: its lock's. */
+  private record Parts(String lockName, boolean recursive) implements Attach {
+    @Override
+    public ShmHandle attach(String name) {
+      return ShmCondition.attach(name, lockName, recursive);
     }
   }
 }

@@ -1,16 +1,11 @@
 package org.multiprocessing4j.internal.sync;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import org.multiprocessing4j.Event;
 import org.multiprocessing4j.internal.futex.Futex;
-import org.multiprocessing4j.internal.pickle.Codec;
 import org.multiprocessing4j.internal.shm.ShmSegment;
 
 /**
@@ -21,21 +16,14 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * it is one word. {@link #set()} CASes the flag on and the generation up, then wakes every
  * sleeper; {@link #clear()} CASes the flag off. A waiter that finds the flag clear sleeps on the
  * word until it holds anything else than what it read: since only a set changes a clear word,
- * that means the event was set.
+ * that means the event was set. Handle and serialized form come from {@link ShmHandle}.
  */
-public final class ShmEvent implements Event {
+public final class ShmEvent extends ShmHandle implements Event {
   @Serial private static final long serialVersionUID = 1L;
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-  private final String name;
-  private transient ShmSegment segment;
-  private transient MemorySegment words;
-  private transient volatile boolean closed;
-
   private ShmEvent(ShmSegment segment) {
-    this.name = segment.name();
-    this.segment = segment;
-    this.words = segment.payload();
+    super(segment);
   }
 
   /** A new event, not set. */
@@ -50,11 +38,6 @@ public final class ShmEvent implements Event {
       throw new IllegalStateException("shared memory segment " + name + " does not hold an event");
     }
     return new ShmEvent(seg);
-  }
-
-  /** The segment's name in /dev/shm. */
-  public String segmentName() {
-    return name;
   }
 
   /** Threads of all processes waiting for the event now; for diagnostics and tests. */
@@ -112,13 +95,10 @@ public final class ShmEvent implements Event {
     if (nanos == Waits.NO_WAIT) {
       return false;
     }
-    INT.getAndAdd(words, EventDescriptor.WAITERS, 1);
     try {
-      return Futex.await(words, EventDescriptor.STATE, s, nanos);
+      return Waits.sleep(words, EventDescriptor.STATE, s, EventDescriptor.WAITERS, nanos);
     } catch (InterruptedException e) {
       throw Waits.interrupted("waiting for", this, e);
-    } finally {
-      INT.getAndAdd(words, EventDescriptor.WAITERS, -1);
     }
   }
 
@@ -126,53 +106,26 @@ public final class ShmEvent implements Event {
     return (int) INT.getVolatile(words, EventDescriptor.STATE);
   }
 
+  // ------------------------------------------------------------------------------ handle
+
   @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      segment.close();
-    }
+  String kind() {
+    return "Event";
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("Event " + name + ": this handle is closed; use another handle of the event");
-    }
+  @Override
+  String noun() {
+    return "event";
+  }
+
+  @Override
+  Attach how() {
+    return ByName.EVENT;
   }
 
   @Override
   public String toString() {
-    String state = closed ? "unknown" : (state() & EventDescriptor.FLAG) != 0 ? "set" : "unset";
+    String state = isClosed() ? "unknown" : (state() & EventDescriptor.FLAG) != 0 ? "set" : "unset";
     return "<Event at " + name + " " + state + ">";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ShmEvent other && other.name.equals(name);
-  }
-
-  @Override
-  public int hashCode() {
-    return name.hashCode();
-  }
-
-  /** Travels as its segment's name; the receiver attaches (see {@link ShmSegment}). */
-  @Serial
-  private Object writeReplace() {
-    checkOpen();
-    return new Ref(name);
-  }
-
-  @Serial
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("an event travels as its segment's name, not its fields");
-  }
-
-  /** The serialized form of an event handle. */
-  private record Ref(String name) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return Codec.warmingUp() ? null : attach(name); // null: see Codec.decodeToWarmUp
-    }
   }
 }

@@ -27,12 +27,6 @@ public final class ShmLock extends ShmLockBase {
   }
 
   @Override
-  ShmLockBase reattach() {
-    checkOpen();
-    return attach(name);
-  }
-
-  @Override
   String kind() {
     return "Lock";
   }

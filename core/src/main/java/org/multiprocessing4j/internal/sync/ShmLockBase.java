@@ -1,26 +1,20 @@
 package org.multiprocessing4j.internal.sync;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.Condition;
-import org.multiprocessing4j.Held;
 import org.multiprocessing4j.Lock;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.OwnerDiedException;
-import org.multiprocessing4j.internal.pickle.Codec;
 import org.multiprocessing4j.internal.shm.ShmSegment;
 
 /**
  * What {@link ShmLock} and {@link ShmRLock} share: a segment laid out by {@link LockDescriptor},
- * the {@link RobustMutex} on its STATE word, the owner-death policy, the j.u.c methods, the
- * serialized form, and what a {@link ShmCondition} needs to wait with the lock released.
+ * the {@link RobustMutex} on its STATE word, the owner-death policy, the j.u.c methods, and
+ * what a {@link ShmCondition} needs to wait with the lock released. Handle, serialized form and
+ * {@code acquire}/{@code hold} come from {@link ShmAcquirable} and {@link ShmHandle}.
  *
  * <p>Overview of implementation. Acquiring is one CAS of STATE from 0 to this pid when the lock
  * is free; otherwise the robust mutex spins, then sleeps on STATE in slices, checking after each
@@ -35,23 +29,17 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * thread that was waiting for the dead owner learns of the death, and nobody is handed a lock
  * whose data the dead owner may have left half updated without being told.
  */
-public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLock {
+public abstract sealed class ShmLockBase extends ShmAcquirable implements Lock permits ShmLock, ShmRLock {
   @Serial private static final long serialVersionUID = 1L;
   static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
   static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   /** Python's name of the main thread is MainThread; Java's is main. */
   private static final String MAIN_THREAD = "main";
 
-  final String name;
-  transient ShmSegment segment;
-  transient MemorySegment words;
-  transient RobustMutex mutex;
-  private transient volatile boolean closed;
+  final transient RobustMutex mutex;
 
   ShmLockBase(ShmSegment segment) {
-    this.name = segment.name();
-    this.segment = segment;
-    this.words = segment.payload();
+    super(segment);
     this.mutex = new RobustMutex(words, LockDescriptor.STATE, LockDescriptor.WAITERS, null, LockDescriptor.DEATHS);
   }
 
@@ -75,11 +63,6 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
   /** This thread's OWNER value: pid and thread; see {@link LockDescriptor}. */
   static long me() {
     return ((long) Pids.SELF << LockDescriptor.PID_SHIFT) | (Thread.currentThread().threadId() & LockDescriptor.THREAD_MASK);
-  }
-
-  /** The segment's name in /dev/shm. */
-  public String segmentName() {
-    return name;
   }
 
   /** Threads of all processes asleep waiting for the lock now; for diagnostics and tests. */
@@ -124,21 +107,7 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
 
   /** Takes STATE, ignoring interrupts until it has it (then sets the interrupt flag again). */
   final void takeUninterruptibly() {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          take(Waits.FOREVER);
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Waits.uninterruptibly(() -> take(Waits.FOREVER));
   }
 
   private OwnerDiedException ownerDied(int pid) {
@@ -150,10 +119,18 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
   // ------------------------------------------------------------------------------ what subclasses do
 
   /** "Lock" or "RLock", for messages and the repr. */
+  @Override
   abstract String kind();
 
-  /** Acquires, waiting at most {@code nanos}; false when the timeout passed. */
-  abstract boolean acquireNanos(long nanos) throws InterruptedException;
+  @Override
+  final String noun() {
+    return "lock";
+  }
+
+  @Override
+  final Attach how() {
+    return this instanceof ShmRLock ? ByName.RLOCK : ByName.LOCK;
+  }
 
   /** Acquires for a {@link ShmCondition} that waited: every level it had, ignoring interrupts. */
   abstract void reacquireAfterWait(int depth);
@@ -170,32 +147,6 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
   // ------------------------------------------------------------------------------ Python's API
 
   @Override
-  public boolean acquire(boolean block, Duration timeout) {
-    checkOpen();
-    try {
-      return acquireNanos(Waits.nanos(block, timeout));
-    } catch (InterruptedException e) {
-      throw Waits.interrupted("acquiring", this, e);
-    }
-  }
-
-  @Override
-  public Held hold() {
-    acquire();
-    return new Held() {
-      private boolean released;
-
-      @Override
-      public void close() {
-        if (!released) {
-          released = true;
-          release();
-        }
-      }
-    };
-  }
-
-  @Override
   public boolean locked() {
     checkOpen();
     return mutex.owner() != RobustMutex.FREE;
@@ -206,21 +157,7 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
   @Override
   public void lock() {
     checkOpen();
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          acquireNanos(Waits.FOREVER);
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true; // lock() ignores interrupts; the flag is set again below
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Waits.uninterruptibly(() -> acquireNanos(Waits.FOREVER)); // lock() ignores interrupts, then sets the flag again
   }
 
   @Override
@@ -260,25 +197,15 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
 
   // ------------------------------------------------------------------------------ handle
 
+  /** A handle of the lock in segment {@code name}: an RLock when {@code recursive}. */
+  static ShmLockBase attach(String name, boolean recursive) {
+    return recursive ? ShmRLock.attach(name) : ShmLock.attach(name);
+  }
+
   /** A new handle of the same lock, closed independently of this one. */
-  abstract ShmLockBase reattach();
-
-  @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      segment.close();
-    }
-  }
-
-  final void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException(kind() + " " + name + ": this handle is closed; use another handle of the lock");
-    }
-  }
-
-  final boolean isClosed() {
-    return closed;
+  final ShmLockBase reattach() {
+    checkOpen();
+    return attach(name, this instanceof ShmRLock);
   }
 
   /** Python's name for the current thread of the current process, as its repr shows it. */
@@ -295,38 +222,5 @@ public abstract sealed class ShmLockBase implements Lock permits ShmLock, ShmRLo
       return "None";
     }
     return pid == Pids.SELF ? "SomeOtherThread" : "SomeOtherProcess";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ShmLockBase other && other.getClass() == getClass() && other.name.equals(name);
-  }
-
-  @Override
-  public int hashCode() {
-    return name.hashCode();
-  }
-
-  /** Travels as its segment's name; the receiver attaches (see {@link ShmSegment}). */
-  @Serial
-  Object writeReplace() {
-    checkOpen();
-    return new Ref(name, this instanceof ShmRLock);
-  }
-
-  @Serial
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("a lock travels as its segment's name, not its fields");
-  }
-
-  /** The serialized form of a lock handle. */
-  private record Ref(String name, boolean recursive) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      if (Codec.warmingUp()) {
-        return null; // a warm spare decoding a hint must not attach: see Codec.decodeToWarmUp
-      }
-      return recursive ? ShmRLock.attach(name) : ShmLock.attach(name);
-    }
   }
 }

@@ -27,12 +27,6 @@ public final class ShmRLock extends ShmLockBase implements RLock {
   }
 
   @Override
-  ShmLockBase reattach() {
-    checkOpen();
-    return attach(name);
-  }
-
-  @Override
   String kind() {
     return "RLock";
   }

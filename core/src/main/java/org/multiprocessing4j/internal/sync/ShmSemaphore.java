@@ -1,18 +1,12 @@
 package org.multiprocessing4j.internal.sync;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import org.multiprocessing4j.BoundedSemaphore;
-import org.multiprocessing4j.Held;
 import org.multiprocessing4j.Semaphore;
 import org.multiprocessing4j.internal.futex.Futex;
-import org.multiprocessing4j.internal.pickle.Codec;
 import org.multiprocessing4j.internal.shm.ShmSegment;
 
 /**
@@ -28,23 +22,18 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * of the word ({@link Futex} re-reads it at least every 10 ms).
  *
  * <p>A bounded semaphore is a {@link Bounded}, which only adds the {@link BoundedSemaphore}
- * type: the bound itself is MAXVALUE in shared memory.
+ * type: the bound itself is MAXVALUE in shared memory. Handle, serialized form, {@code acquire}
+ * and {@code hold} come from {@link ShmAcquirable} and {@link ShmHandle}.
  */
-public sealed class ShmSemaphore implements Semaphore permits ShmSemaphore.Bounded {
+public sealed class ShmSemaphore extends ShmAcquirable implements Semaphore permits ShmSemaphore.Bounded {
   @Serial private static final long serialVersionUID = 1L;
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-  private final String name;
-  private transient ShmSegment segment;
-  private transient MemorySegment words;
-  private transient boolean bounded;
-  private transient int maxValue;
-  private transient volatile boolean closed;
+  private final transient boolean bounded;
+  private final transient int maxValue;
 
   ShmSemaphore(ShmSegment segment) {
-    this.name = segment.name();
-    this.segment = segment;
-    this.words = segment.payload();
+    super(segment);
     this.bounded = (int) INT.getVolatile(words, SemaphoreDescriptor.KIND) == SemaphoreDescriptor.KIND_BOUNDED;
     this.maxValue = (int) INT.getVolatile(words, SemaphoreDescriptor.MAXVALUE);
   }
@@ -76,11 +65,6 @@ public sealed class ShmSemaphore implements Semaphore permits ShmSemaphore.Bound
     return kind == SemaphoreDescriptor.KIND_BOUNDED ? new Bounded(seg) : new ShmSemaphore(seg);
   }
 
-  /** The segment's name in /dev/shm. */
-  public String segmentName() {
-    return name;
-  }
-
   /** Whether this is a {@code BoundedSemaphore}. */
   public boolean isBounded() {
     return bounded;
@@ -89,16 +73,7 @@ public sealed class ShmSemaphore implements Semaphore permits ShmSemaphore.Bound
   // ------------------------------------------------------------------------------ acquire
 
   @Override
-  public boolean acquire(boolean block, Duration timeout) {
-    checkOpen();
-    try {
-      return acquireNanos(Waits.nanos(block, timeout));
-    } catch (InterruptedException e) {
-      throw Waits.interrupted("acquiring", this, e);
-    }
-  }
-
-  private boolean acquireNanos(long nanos) throws InterruptedException {
+  final boolean acquireNanos(long nanos) throws InterruptedException {
     long deadline = Waits.deadline(nanos);
     while (true) {
       int value = (int) INT.getVolatile(words, SemaphoreDescriptor.VALUE);
@@ -112,12 +87,8 @@ public sealed class ShmSemaphore implements Semaphore permits ShmSemaphore.Bound
       if (nanos == Waits.NO_WAIT || remaining <= 0) {
         return false;
       }
-      INT.getAndAdd(words, SemaphoreDescriptor.WAITERS, 1);
-      try {
-        Futex.await(words, SemaphoreDescriptor.VALUE, 0, remaining == Long.MAX_VALUE ? Waits.FOREVER : remaining);
-      } finally {
-        INT.getAndAdd(words, SemaphoreDescriptor.WAITERS, -1);
-      }
+      Waits.sleep(words, SemaphoreDescriptor.VALUE, 0, SemaphoreDescriptor.WAITERS,
+          remaining == Long.MAX_VALUE ? Waits.FOREVER : remaining);
     }
   }
 
@@ -155,73 +126,27 @@ public sealed class ShmSemaphore implements Semaphore permits ShmSemaphore.Bound
     return maxValue;
   }
 
-  @Override
-  public Held hold() {
-    acquire();
-    return new Held() {
-      private boolean released;
-
-      @Override
-      public void close() {
-        if (!released) {
-          released = true;
-          release();
-        }
-      }
-    };
-  }
-
   // ------------------------------------------------------------------------------ handle
 
   @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      segment.close();
-    }
+  String kind() {
+    return bounded ? "BoundedSemaphore" : "Semaphore";
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException((bounded ? "BoundedSemaphore " : "Semaphore ") + name
-          + ": this handle is closed; use another handle of the semaphore");
-    }
+  @Override
+  String noun() {
+    return "semaphore";
+  }
+
+  @Override
+  Attach how() {
+    return ByName.SEMAPHORE;
   }
 
   @Override
   public String toString() {
-    String value = closed ? "unknown" : Integer.toString((int) INT.getVolatile(words, SemaphoreDescriptor.VALUE));
+    String value = isClosed() ? "unknown" : Integer.toString((int) INT.getVolatile(words, SemaphoreDescriptor.VALUE));
     return bounded ? "<BoundedSemaphore(value=" + value + ", maxvalue=" + maxValue + ")>" : "<Semaphore(value=" + value + ")>";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ShmSemaphore other && other.getClass() == getClass() && other.name.equals(name);
-  }
-
-  @Override
-  public int hashCode() {
-    return name.hashCode();
-  }
-
-  /** Travels as its segment's name; the receiver attaches (see {@link ShmSegment}). */
-  @Serial
-  final Object writeReplace() {
-    checkOpen();
-    return new Ref(name);
-  }
-
-  @Serial
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("a semaphore travels as its segment's name, not its fields");
-  }
-
-  /** The serialized form of a semaphore handle. */
-  private record Ref(String name) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return Codec.warmingUp() ? null : attach(name); // null: see Codec.decodeToWarmUp
-    }
   }
 
   /** A {@code BoundedSemaphore}: the same semaphore with the bounded type. */
