@@ -144,10 +144,17 @@ public final class Multiprocessing {
   }
 
   /**
-   * JVM options for every child started from now on, placed after the library's defaults
-   * ({@code -XX:+UseSerialGC -XX:-UsePerfData}) so they can override them; for example
-   * {@code List.of("-Xmx2g", "-XX:+UseG1GC")}. An addition to Python, where children share the
-   * interpreter's settings.
+   * JVM options for every child started from now on, placed after the library's defaults so they
+   * can override them; for example {@code List.of("-Xmx2g", "-XX:+UseG1GC")}. An addition to
+   * Python, where children share the interpreter's settings.
+   *
+   * <p>The defaults keep an idle child small and quick to boot: {@code -XX:+UseSerialGC},
+   * {@code -Xms8m} (the heap still grows to the usual maximum), {@code -XX:-UsePerfData}, and
+   * {@code -XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock}
+   * (with {@code -XX:CompileCommand=quiet}): compiling that one JDK method, which every child
+   * makes hot by spinning a few classes at boot, held ~4 MiB of compiler memory in an idle child.
+   * Choosing another collector drops {@code -XX:+UseSerialGC}, and an {@code -Xms} or
+   * {@code -XX:InitialHeapSize} of your own drops {@code -Xms8m}.
    */
   public static void setJvmOptions(List<String> options) {
     ChildJvm.setJvmOptions(options);

@@ -27,11 +27,25 @@ public final class ChildJvm {
   private static final List<String> JVM_OPTION_VARIABLES =
       List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
   /**
+   * Keeps {@code StackMapGenerator.processBlock} (JDK 24+ class-file API) interpreted; a pattern
+   * that matches nothing on other JDKs is ignored.
+   */
+  static final String NO_STACK_MAP_JIT =
+      "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock";
+  /**
    * Defaults for a child: the serial collector boots fastest and keeps an idle child smallest
    * (notes/warm-start.md); a small initial heap (it still grows to the usual maximum) saves an
    * idle child ~7 MiB of resident memory; no perf-data file in /tmp.
+   *
+   * <p>{@link #NO_STACK_MAP_JIT}: every child spins a few classes at boot (the target's lambda,
+   * method-handle forms), which makes the JDK's stack-map generator hot enough for C1, and C1
+   * compiling its one huge method takes ~4.7 MiB of compiler arena. HotSpot keeps freed arena
+   * chunks in a pool for up to 5 s and glibc keeps them after that, so an idle child stayed
+   * ~4 MiB larger (measured with {@code -XX:CompileCommand=MemStat}, JDK 25). Interpreted, the
+   * method costs a little more per class spun; the start benchmarks did not get slower.
    */
-  private static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData");
+  private static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
+      "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT);
 
   private static volatile Path executable;
   private static volatile List<String> userOptions = List.of();

@@ -34,4 +34,11 @@ class ChildJvmTest {
     assertThat(ChildJvm.withAssertionStatus(List.of("-da"), true)).containsExactly("-da");
     assertThat(ChildJvm.withAssertionStatus(List.of("-ea"), true)).containsExactly("-ea");
   }
+
+  @Test
+  void aChildGetsTheSmallFootprintDefaultsIncludingTheStackMapGeneratorKeptOutOfTheJit() {
+    assertThat(ChildJvm.launcher(List.of())).containsSubsequence("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
+        "-XX:CompileCommand=quiet",
+        "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock");
+  }
 }
