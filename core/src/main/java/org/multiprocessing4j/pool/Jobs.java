@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.futex.Spin;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.multiprocessing4j.ProcessInterruptedException;
@@ -77,8 +78,17 @@ final class Jobs {
   static final class Result<R> implements AsyncResult<R> {
     final CompletableFuture<R> future = new CompletableFuture<>();
 
+    /**
+     * Looks at the future for a few tens of microseconds before blocking: a pool round trip is
+     * about that long, and waking a parked thread costs as much again (see {@link Spin}).
+     */
+    private void spinBriefly(long atMostNanos) {
+      Spin.until(future::isDone, Math.min(Spin.DEFAULT_NANOS, atMostNanos));
+    }
+
     @Override
     public R get() {
+      spinBriefly(Long.MAX_VALUE);
       try {
         return future.get();
       } catch (InterruptedException e) {
@@ -91,6 +101,7 @@ final class Jobs {
 
     @Override
     public R get(Duration timeout) {
+      spinBriefly(Math.max(0, timeout.toNanos()));
       try {
         return future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {

@@ -21,7 +21,7 @@ public final class Spin {
   /** How long a waiter keeps looking before it sleeps, by default. */
   public static final long DEFAULT_NANOS = 50_000;
   /** Pure busy-wait before yields are mixed in. */
-  private static final long BUSY_NANOS = 5_000;
+  private static final long BUSY_NANOS = 2_000;
   /** Condition checks between two reads of the clock. */
   private static final int CHECKS_PER_CLOCK = 32;
 

@@ -99,6 +99,10 @@ public final class Codec {
    * @throws PicklingException naming the class that cannot be serialized
    */
   public static byte[] encode(Object value, String what) {
+    byte[] scalar = Tagged.encodeScalar(value);
+    if (scalar != null) {
+      return scalar;
+    }
     var out = new Tagged.Writer();
     try {
       if (!Tagged.encode(value, out)) {

@@ -117,6 +117,44 @@ final class Tagged {
     }
   }
 
+  /**
+   * The whole encoding of a value that is one scalar (null, a boolean, int, long or double, a
+   * string), made in one right-sized array; null for any other value. The common queue item.
+   */
+  static byte[] encodeScalar(Object value) {
+    return switch (value) {
+      case null -> new byte[] {NULL};
+      case Integer i -> {
+        byte[] b = new byte[1 + Integer.BYTES];
+        b[0] = INT;
+        INT_BE.set(b, 1, i.intValue());
+        yield b;
+      }
+      case Long l -> {
+        byte[] b = new byte[1 + Long.BYTES];
+        b[0] = LONG;
+        LONG_BE.set(b, 1, l.longValue());
+        yield b;
+      }
+      case Double d -> {
+        byte[] b = new byte[1 + Long.BYTES];
+        b[0] = DOUBLE;
+        LONG_BE.set(b, 1, Double.doubleToRawLongBits(d));
+        yield b;
+      }
+      case Boolean f -> new byte[] {f ? TRUE : FALSE};
+      case String str -> {
+        byte[] utf8 = str.getBytes(StandardCharsets.UTF_8);
+        byte[] b = new byte[1 + Integer.BYTES + utf8.length];
+        b[0] = STRING;
+        INT_BE.set(b, 1, utf8.length);
+        System.arraycopy(utf8, 0, b, 1 + Integer.BYTES, utf8.length);
+        yield b;
+      }
+      default -> null;
+    };
+  }
+
   /** Appends {@code value} as a {@link #JAVA} message: the tag, then a JDK serialization stream. */
   static void encodeWholeWithJdk(Object value, Writer out) throws IOException {
     out.put(JAVA);
@@ -161,7 +199,7 @@ final class Tagged {
   private static final class Encoding {
     private final Writer out;
     /** The first few objects written, compared by identity; the rest go to {@link #more}. */
-    private final Object[] few = new Object[8];
+    private Object[] few;
     private int fewCount;
     private IdentityHashMap<Object, Boolean> more;
 
@@ -171,6 +209,9 @@ final class Tagged {
 
     /** Notes a mutable object; throws {@link Shared} when it was written before. */
     void once(Object o) {
+      if (few == null) {
+        few = new Object[8];
+      }
       for (int i = 0; i < fewCount; i++) {
         if (few[i] == o) {
           throw new Shared();
