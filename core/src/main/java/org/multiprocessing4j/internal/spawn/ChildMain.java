@@ -72,6 +72,7 @@ public final class ChildMain {
     Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
     if (mode.equals("spare")) {
       prewarm();
+      prewarmSharedMemory();
       if (control != null) {
         control.send(ControlMessage.READY, 0);
       }
@@ -179,9 +180,37 @@ public final class ChildMain {
       Codec.decode(Codec.encode(new WarmUpRecord(i, 1L, List.of("a", i), new Object[] {i, "b"}), "a warm-up record"));
     }
     ProcessAccess.get();
+    ProcessHandle.current().info().startInstant(); // pool workers report their start-up time with it
     // the logger's classes (its levels link lambdas): a launch logs "child process calling self.run()"
     org.multiprocessing4j.internal.util.Log.debug("warm-up of the start path");
     Multiprocessing.activeChildren(); // the exit path's code, run once
+  }
+
+  /**
+   * Runs the shared-memory path once (a segment created, mapped and unlinked; a ring written and
+   * read; a futex wait and wake): queues, pipes, locks and pool workers use it, and a
+   * young JVM links it in some 100 ms (the Foreign Function and Memory API's method handles).
+   * Spares only: the AOT training run leaves it out, which keeps the cache, and with it every
+   * spawned child's memory, smaller.
+   */
+  private static void prewarmSharedMemory() {
+    try {
+      var queue = org.multiprocessing4j.internal.queue.RingQueue.createSimple();
+      try {
+        queue.put(List.of(1, "a"));
+        queue.get();
+      } finally {
+        queue.close();
+      }
+      if (org.multiprocessing4j.internal.futex.Futex.usesFutex()) {
+        // the futex downcall (linking it is the expensive part): a wait that fails at once, a wake of nobody
+        var word = java.lang.foreign.Arena.ofAuto().allocate(Integer.BYTES, Integer.BYTES);
+        org.multiprocessing4j.internal.futex.Futex.waitOnce(word, 0, 1, 0);
+        org.multiprocessing4j.internal.futex.Futex.wakeAll(word, 0);
+      }
+    } catch (RuntimeException e) {
+      // a warm-up only: the real use reports its own errors
+    }
   }
 
   /** What {@link #prewarm()} serializes: a record with a primitive, a box, a list and an array. */
