@@ -47,7 +47,7 @@ public final class ShmSweeper {
   private ShmSweeper() {}
 
   /** Runs {@link #sweep()} the first time it is called in this JVM; never throws. */
-  static void sweepOnceAtStartup() {
+  public static void sweepOnceAtStartup() {
     if (STARTUP_SWEEP_DONE.compareAndSet(false, true)) {
       try {
         sweep();

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,8 @@ public final class ChildMain {
   private static final String RUNTIME_EXIT_LOGGER = "java.lang.Runtime";
   /** How often a spare decodes a hint: enough for the decoder's hot path to get compiled. */
   private static final int HINT_DECODES = 100;
+  /** Data bytes of the ring {@link #prewarmSharedMemory()} uses. */
+  private static final int WARM_UP_RING_BYTES = 4096;
 
   private static volatile boolean reportExits = true;
   private static volatile boolean signalled;
@@ -187,29 +190,38 @@ public final class ChildMain {
   }
 
   /**
-   * Runs the shared-memory path once (a segment created, mapped and unlinked; a ring written and
-   * read; a futex wait and wake): queues, pipes, locks and pool workers use it, and a
-   * young JVM links it in some 100 ms (the Foreign Function and Memory API's method handles).
-   * Spares only: the AOT training run leaves it out, which keeps the cache, and with it every
-   * spawned child's memory, smaller.
+   * Runs the shared-memory machinery once (a ring written and read, a futex wait and wake):
+   * queues, pipes, locks and pool workers use it, and a young JVM links it in some 100 ms (the
+   * Foreign Function and Memory API's method handles, above all the futex downcall). The ring
+   * lives in this JVM's own memory, not in /dev/shm: a spare leaves no file anywhere, not even
+   * for a moment. Spares only: the AOT training run leaves it out, which keeps the cache, and
+   * with it every spawned child's memory, smaller.
    */
   private static void prewarmSharedMemory() {
     try {
-      var queue = org.multiprocessing4j.internal.queue.RingQueue.createSimple();
-      try {
-        queue.put(List.of(1, "a"));
-        queue.get();
-      } finally {
-        queue.close();
-      }
+      var memory = java.lang.foreign.Arena.ofAuto().allocate(
+          org.multiprocessing4j.internal.ring.RingBuffer.segmentSize(WARM_UP_RING_BYTES), Long.BYTES);
+      var ring = org.multiprocessing4j.internal.ring.RingBuffer.format(memory, "mp4j-warm-up-ring", false);
+      byte[] message = Codec.encode(List.of(1, "a"), "a warm-up item");
+      ring.write(message, 0, message.length);
+      Codec.decode(ring.read(0));
       if (org.multiprocessing4j.internal.futex.Futex.usesFutex()) {
         // the futex downcall (linking it is the expensive part): a wait that fails at once, a wake of nobody
-        var word = java.lang.foreign.Arena.ofAuto().allocate(Integer.BYTES, Integer.BYTES);
-        org.multiprocessing4j.internal.futex.Futex.waitOnce(word, 0, 1, 0);
-        org.multiprocessing4j.internal.futex.Futex.wakeAll(word, 0);
+        org.multiprocessing4j.internal.futex.Futex.waitOnce(memory, 0, -1, 0);
+        org.multiprocessing4j.internal.futex.Futex.wakeAll(memory, 0);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | InterruptedException e) {
       // a warm-up only: the real use reports its own errors
+    }
+    // the start-up sweep of /dev/shm (it runs at a JVM's first use of shared memory: a spare's is now)
+    org.multiprocessing4j.internal.shm.ShmSweeper.sweepOnceAtStartup();
+    // mapping a file into a shared arena, as attaching to a segment does: a page of the JDK's own
+    // class image, read-only (nothing is created)
+    try (var arena = java.lang.foreign.Arena.ofShared();
+        var file = FileChannel.open(Path.of(System.getProperty("java.home"), "lib", "modules"))) {
+      file.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(4096, file.size()), arena).get(ValueLayout.JAVA_BYTE, 0);
+    } catch (IOException | RuntimeException e) {
+      // a warm-up only
     }
   }
 
