@@ -279,12 +279,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
     if (bytes == null) {
       throw new QueueEmptyException(this + " is empty" + (block ? " after waiting " + timeout : ""));
     }
-    LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
-    if (maxsize > 0) {
-      INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
-      wakeIfWaiting(QueueDescriptor.SLOTS, QueueDescriptor.SLOTS_WAITERS);
-    }
-    return (E) Codec.decode(bytes);
+    return received(bytes);
   }
 
   /**
@@ -304,6 +299,12 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
     if (bytes == null) {
       return null;
     }
+    return received(bytes);
+  }
+
+  /** Counts a message taken from the ring as gone from the queue (a slot freed) and decodes it. */
+  @SuppressWarnings("unchecked")
+  private E received(byte[] bytes) {
     LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
     if (maxsize > 0) {
       INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
