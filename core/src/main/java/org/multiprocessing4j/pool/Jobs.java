@@ -378,6 +378,8 @@ final class Jobs {
     private boolean notifyPool;
     /** nextChunk() held back because the window was full: tell the pool when there is room again. */
     private boolean heldBack;
+    /** Bumped on every result or failure that arrives: what {@link #spinForArrival} watches. */
+    private volatile int arrivals;
     private boolean exhausted;
     private boolean failedAll;
     private Throwable failure;
@@ -433,6 +435,7 @@ final class Jobs {
         itemsDone += ((List<?>) value).size();
       }
       received++;
+      arrivals++;
       notifyAll();
       return null;
     }
@@ -445,6 +448,7 @@ final class Jobs {
     @Override
     synchronized Runnable fail(Throwable failure) {
       failedAll = true;
+      arrivals++;
       this.failure = failure;
       notifyAll();
       return null;
@@ -464,6 +468,7 @@ final class Jobs {
 
     @Override
     public boolean hasNext() {
+      spinForArrival(Spin.DEFAULT_NANOS);
       boolean more = await(Long.MAX_VALUE);
       tellPoolIfConsumed();
       return more;
@@ -491,6 +496,7 @@ final class Jobs {
 
     @Override
     public R next(Duration timeout) {
+      spinForArrival(Math.min(Spin.DEFAULT_NANOS, Math.max(0, timeout.toNanos())));
       long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
       boolean ready = await(deadline);
       tellPoolIfConsumed();
@@ -505,6 +511,24 @@ final class Jobs {
 
     private synchronized boolean isOver() {
       return current.isEmpty() && !failedAll && exhausted && consumed >= handedOut;
+    }
+
+    /**
+     * When nothing is at hand, looks for a new arrival for a while before {@link #await} blocks:
+     * with small tasks the next result is microseconds away, and a consumer parked on the
+     * monitor costs a wake-up per result (see {@link Spin}).
+     */
+    private void spinForArrival(long nanos) {
+      int seen = arrivals;
+      if (!nothingAtHand()) {
+        return;
+      }
+      Spin.until(() -> arrivals != seen, nanos);
+    }
+
+    private synchronized boolean nothingAtHand() {
+      return current.isEmpty() && !failedAll && !(exhausted && consumed >= handedOut)
+          && (ordered ? !arrived.containsKey(consumed) : arrivedUnordered.isEmpty());
     }
 
     /** Waits until an item (or a failure) is at hand; false when the iteration is over or the deadline passed. */
