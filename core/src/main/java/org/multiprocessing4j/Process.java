@@ -136,12 +136,31 @@ public class Process implements Serializable {
   }
 
   /**
-   * What a plain {@code Process} (a target, no subclass) travels to its child as: a record, which
-   * the codec encodes without JDK serialization (a young JVM pays milliseconds to set that up).
+   * What a plain {@code Process} (a target, no subclass) travels to its child as: a record that
+   * the codec takes apart by its fields ({@link Codec.Portable}), without JDK serialization or
+   * reflection (a young JVM pays milliseconds and memory to set those up).
    * A subclass may have fields of its own: it travels as itself.
    */
   private record Form(SerializableRunnable target, String name, boolean daemon, byte[] authkey, int[] identity,
-      Long parentPid, String startMethod) implements Serializable {}
+      Long parentPid, String startMethod) implements Serializable, Codec.Portable {
+    static {
+      Codec.registerPortable(Form.class, new FormFactory());
+    }
+
+    @Override
+    public Object[] portableFields() {
+      return new Object[] {target, name, daemon, authkey, identity, parentPid, startMethod};
+    }
+  }
+
+  /** Builds a {@link Form} from its fields (a class, not a lambda: a young JVM links it cheaper). */
+  private static final class FormFactory implements java.util.function.Function<Object[], Form> {
+    @Override
+    public Form apply(Object[] f) {
+      return new Form((SerializableRunnable) f[0], (String) f[1], (Boolean) f[2], (byte[]) f[3], (int[]) f[4],
+          (Long) f[5], (String) f[6]);
+    }
+  }
 
   private Object travelForm() {
     return getClass() == Process.class

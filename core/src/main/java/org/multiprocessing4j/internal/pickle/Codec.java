@@ -68,6 +68,23 @@ public final class Codec {
     }
   }
 
+  /**
+   * A value the codec takes apart and builds again without reflection: its class gives its fields
+   * in a fixed order and registers, in its static initializer, a factory that builds it from them
+   * ({@link #registerPortable}). For the library's own messages, which a young JVM must encode and
+   * decode before it has set up the reflection that records need (each record class costs it
+   * method-handle classes, milliseconds and memory).
+   */
+  public interface Portable {
+    /** The values this object is made of, in the order its factory takes them. */
+    Object[] portableFields();
+  }
+
+  /** Registers how to build a {@link Portable} class from its fields; call it from the class's static initializer. */
+  public static <T extends Portable> void registerPortable(Class<T> type, java.util.function.Function<Object[], T> factory) {
+    Tagged.Portables.FACTORIES.put(type, factory);
+  }
+
   /** Set while a warm spare decodes a hint: handles must not attach to anything then. */
   private static final ThreadLocal<Boolean> WARMING_UP = ThreadLocal.withInitial(() -> Boolean.FALSE);
 

@@ -40,6 +40,7 @@ import org.multiprocessing4j.PicklingException;
  *   JAVA                                   the rest of the message is a JDK serialization stream
  *   ARRAY_LIST LIST_OF OBJECTS             int count, then each element
  *   INTEGER_LIST                           an ArrayList of Integers only: int count, then the ints
+ *   PORTABLE                               a {@link Codec.Portable}: class name, int count, each field
  *   HASH_SET LINKED_HASH_SET               int count, then each element
  *   HASH_MAP                               int count, then key and value, in iteration order
  *   ENUM                                   class name and constant name (each int length + UTF-8)
@@ -88,6 +89,7 @@ final class Tagged {
   static final byte JAVA_PART = 24;
   static final byte LAMBDA = 25;
   static final byte INTEGER_LIST = 26;
+  static final byte PORTABLE = 27;
 
   private static final Class<?> LIST12 = List.of(1).getClass();
   private static final Class<?> LISTN = List.of(1, 2, 3).getClass();
@@ -180,7 +182,8 @@ final class Tagged {
       default -> {
         Class<?> c = value.getClass();
         yield c == ArrayList.class || c == LIST12 || c == LISTN || c == Object[].class || c == HashMap.class
-            || c == HashSet.class || c == LinkedHashSet.class || RecordPlan.PLANS.get(c) != null
+            || c == HashSet.class || c == LinkedHashSet.class || Portables.FACTORIES.containsKey(c)
+            || RecordPlan.PLANS.get(c) != null
             || Lambdas.WRITE_REPLACE.get(c) != null;
       }
     };
@@ -305,6 +308,13 @@ final class Tagged {
         for (Map.Entry<?, ?> e : map.entrySet()) {
           write(e.getKey(), depth + 1);
           write(e.getValue(), depth + 1);
+        }
+      } else if (value instanceof Codec.Portable p && Portables.FACTORIES.containsKey(c)) {
+        once(value);
+        Object[] fields = p.portableFields();
+        out.put(PORTABLE).putLengthAndBytes(className(c)).putInt(fields.length);
+        for (Object f : fields) {
+          write(f, depth + 1);
         }
       } else {
         RecordPlan plan = RecordPlan.PLANS.get(c);
@@ -511,6 +521,10 @@ final class Tagged {
         }
         yield plan.construct(components);
       }
+      case PORTABLE -> {
+        var factory = Portables.factory(Classes.resolve(in.getString()));
+        yield factory.apply(readElements(in));
+      }
       case LAMBDA -> {
         var parts = new String[8];
         for (int i = 0; i < parts.length; i++) {
@@ -652,6 +666,24 @@ final class Tagged {
         throw e;
       }
       return new PicklingException("failed " + doing + ": " + t, t);
+    }
+  }
+
+  /** The factories of the {@link Codec.Portable} classes, registered by the classes themselves. */
+  static final class Portables {
+    static final Map<Class<?>, java.util.function.Function<Object[], ?>> FACTORIES = new ConcurrentHashMap<>();
+
+    /** The class's factory; initializes the class first (its static initializer registers it). */
+    static java.util.function.Function<Object[], ?> factory(Class<?> c) throws ClassNotFoundException {
+      var f = FACTORIES.get(c);
+      if (f == null) {
+        Class.forName(c.getName(), true, c.getClassLoader());
+        f = FACTORIES.get(c);
+        if (f == null) {
+          throw new PicklingException("cannot build a " + c.getName() + ": it registered no factory here", null);
+        }
+      }
+      return f;
     }
   }
 

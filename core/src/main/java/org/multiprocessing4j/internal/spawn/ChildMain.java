@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -70,7 +70,8 @@ public final class ChildMain {
     InputStream stdin = Channels.newInputStream(stdinChannel);
     System.setIn(new ByteArrayInputStream(new byte[0]));
     var in = new DataInputStream(new BufferedInputStream(stdin));
-    var launched = new CompletableFuture<Void>();
+    // a latch, not a CompletableFuture: joining one sets up the ForkJoinPool machinery (memory, time)
+    var launched = new CountDownLatch(1);
     // started now, not after the launch: creating a thread costs milliseconds in a young JVM
     Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
     if (mode.equals("spare")) {
@@ -81,7 +82,7 @@ public final class ChildMain {
       }
     }
     LaunchSpec spec = readLaunch(in);
-    launched.complete(null);
+    launched.countDown();
     ProcessAccess access = ProcessAccess.get();
     Process p = access.fromTravelForm(Codec.decode(spec.payload()));
     access.becomeCurrent(p, spec);
@@ -117,8 +118,14 @@ public final class ChildMain {
    * Once the launch frame is read, stdin carries nothing but EOF, which means the parent is
    * gone, however it died: the JVM halts at once.
    */
-  private static void watchParent(InputStream in, CompletableFuture<Void> launched) {
-    launched.join();
+  private static void watchParent(InputStream in, CountDownLatch launched) {
+    while (launched.getCount() > 0) {
+      try {
+        launched.await();
+      } catch (InterruptedException e) {
+        // nobody interrupts this thread; keep waiting for the launch
+      }
+    }
     try {
       while (in.read() >= 0) {
         // nothing else is sent after the launch frame; keep draining until EOF
