@@ -224,4 +224,29 @@ class CodecTest {
         .isInstanceOf(PicklingException.class)
         .hasMessageContaining("ends too early");
   }
+
+  /** A portable value: its fields go through the tagged encoding, its factory builds it again. */
+  record Job(String name, int[] data, Object extra) implements Serializable, Codec.Portable {
+    static {
+      Codec.registerPortable(Job.class, f -> new Job((String) f[0], (int[]) f[1], f[2]));
+    }
+
+    @Override
+    public Object[] portableFields() {
+      return new Object[] {name, data, extra};
+    }
+  }
+
+  @Test
+  void aPortableValueIsBuiltByItsFactory() {
+    SerializableFunction<Integer, Integer> inc = x -> x + 1;
+    var back = (Job) roundTrip(new Job("j", new int[] {1, 2}, inc));
+
+    assertThat(back.name()).isEqualTo("j");
+    assertThat(back.data()).containsExactly(1, 2);
+    @SuppressWarnings("unchecked")
+    var f = (SerializableFunction<Integer, Integer>) back.extra();
+    assertThat(f.apply(1)).isEqualTo(2);
+    assertThat(Codec.encode(new Job("j", new int[0], null), "a job")[0]).isEqualTo(Tagged.PORTABLE);
+  }
 }
