@@ -146,7 +146,11 @@ public final class RingConnection implements Connection, Codec.Transferable {
     if (offset < 0 || offset > buf.length) {
       throw new IllegalArgumentException("offset out of bounds: " + offset + " for a buffer of " + buf.length);
     }
-    byte[] message = read("recvBytesInto");
+    int[] size = new int[1];
+    byte[] message = read("recvBytesInto", buf, offset, size);
+    if (message == buf) {
+      return size[0]; // copied straight from the ring
+    }
     if (message.length > buf.length - offset) {
       throw new BufferTooShortException("the message of " + message.length + " bytes does not fit in "
           + (buf.length - offset) + " bytes after offset " + offset, message);
@@ -156,9 +160,14 @@ public final class RingConnection implements Connection, Codec.Transferable {
   }
 
   private byte[] read(String what) {
+    return read(what, null, 0, null);
+  }
+
+  /** Reads the next message; see {@link RingBuffer#read(long, byte[], int, int[])} for {@code into}. */
+  private byte[] read(String what, byte[] into, int offset, int[] sizeOut) {
     RingBuffer ring = reading(what);
     try {
-      return ring.read(-1);
+      return ring.read(-1, into, offset, sizeOut);
     } catch (RingBuffer.PeerGoneException e) {
       throw new ConnectionClosedException(what + " on " + this + ": the other end was closed or its process died,"
           + " and no data is left (EOF)", e);

@@ -42,7 +42,7 @@ import org.multiprocessing4j.internal.sync.RobustMutex;
  * producer, one consumer at a time. A writer: waits for room (HEAD is read volatile), writes a
  * padding record if the message does not fit before the end of the data area, writes the record
  * header with a negative LENGTH, advances TAIL, copies the payload, then stores the positive
- * LENGTH (volatile) and bumps COUNT. A reader: reads LENGTH at HEAD (volatile); 0 means empty,
+ * LENGTH (volatile). A reader: reads LENGTH at HEAD (volatile); 0 means empty,
  * negative means a writer is still copying (or died doing so: its PID is checked, and the record
  * skipped), positive means a committed record, which it copies out, zeroes (so that LENGTH reads
  * 0 there next time round) and releases by advancing HEAD. Because the header (with the length)
@@ -229,9 +229,6 @@ public final class RingBuffer {
     claim(index, type, size, required, tail);
     MemorySegment.copy(bytes, offset, data, ValueLayout.JAVA_BYTE, index + HEADER, size);
     INT.setVolatile(data, index + RecordDescriptor.LENGTH, required);
-    if (type == MESSAGE || type == LAST) {
-      LONG.getAndAdd(segment, RingDescriptor.COUNT, 1L);
-    }
     ring(RingDescriptor.NOT_EMPTY_SEQ, RingDescriptor.NOT_EMPTY_WAITERS);
     return true;
   }
@@ -271,6 +268,16 @@ public final class RingBuffer {
    * @throws InterruptedException when interrupted while waiting
    */
   public byte[] read(long timeoutNanos) throws InterruptedException {
+    return read(timeoutNanos, null, 0, null);
+  }
+
+  /**
+   * Reads the next message like {@link #read(long)}, into {@code into} at {@code offset} when it
+   * is one record and fits there (then {@code into} itself is returned and {@code sizeOut[0]}
+   * holds its length); otherwise the message is returned in a new array and {@code into} is left
+   * untouched.
+   */
+  public byte[] read(long timeoutNanos, byte[] into, int offset, int[] sizeOut) throws InterruptedException {
     long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
     if (consumer.lock(timeoutNanos) == RobustMutex.TIMED_OUT) {
       return null;
@@ -308,9 +315,14 @@ public final class RingBuffer {
         int size = (int) INT.get(data, index + RecordDescriptor.SIZE);
         switch (type) {
           case MESSAGE -> {
+            if (into != null && size <= into.length - offset) {
+              MemorySegment.copy(data, ValueLayout.JAVA_BYTE, index + HEADER, into, offset, size);
+              release(head, index, length);
+              sizeOut[0] = size;
+              return into;
+            }
             byte[] message = copyOut(index, size);
             release(head, index, length);
-            LONG.getAndAdd(segment, RingDescriptor.COUNT, -1L);
             return message;
           }
           case FIRST -> {
@@ -323,11 +335,8 @@ public final class RingBuffer {
               parts.writeBytes(copyOut(index, size));
               if (type == LAST) {
                 release(head, index, length);
-                LONG.getAndAdd(segment, RingDescriptor.COUNT, -1L);
                 return parts.toByteArray();
               }
-            } else if (type == LAST) {
-              LONG.getAndAdd(segment, RingDescriptor.COUNT, -1L); // the rest of an abandoned message
             }
           }
           default -> {
@@ -365,9 +374,28 @@ public final class RingBuffer {
     return true;
   }
 
-  /** Whole messages in the ring now (Python's {@code qsize()}). */
+  /**
+   * Whole messages in the ring now, counted by walking its records: a hint, as Python's
+   * {@code qsize()} (readers and writers may move while it counts). No counter is kept: it would
+   * cost both sides an atomic update of a shared cache line per message.
+   */
   public long count() {
-    return Math.max(0, (long) LONG.getVolatile(segment, RingDescriptor.COUNT));
+    long tail = (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
+    long pos = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
+    long n = 0;
+    while (pos < tail) {
+      int index = (int) (pos & mask);
+      int length = (int) INT.getVolatile(data, index + RecordDescriptor.LENGTH);
+      if (length == 0) {
+        break; // consumed under us
+      }
+      int type = (int) INT.get(data, index + RecordDescriptor.TYPE);
+      if (length > 0 && (type == MESSAGE || type == LAST)) {
+        n++;
+      }
+      pos += Math.abs(length);
+    }
+    return n;
   }
 
   private byte[] copyOut(int index, int size) {

@@ -19,8 +19,8 @@ package org.multiprocessing4j.internal.ring;
  * 320 +-------------------------------+
  *     | NOT_FULL_SEQ   | ..._WAITERS  |  doorbell: bumped by a consumer when producers wait
  * 384 +-------------------------------+
- *     | COUNT (long)                  |  whole messages in the ring (qsize)
- * 448 +-------------------------------+
+ *     | (reserved)                    |  (was a message count: two atomic updates a message, shared
+ * 448 +-------------------------------+   by both sides, for a figure nobody needs exactly)
  *     | MAGIC | CAPACITY | FLAGS      |  FLAGS: {@link #FLAG_WRITERS_TRACKED}
  * 512 +-------------------------------+
  *     | WRITERS: 16 x long            |  (pid << 32 | handles) of each process holding the write end
@@ -45,8 +45,7 @@ final class RingDescriptor {
   static final long NOT_EMPTY_WAITERS = NOT_EMPTY_SEQ + Integer.BYTES;
   static final long NOT_FULL_SEQ = NOT_EMPTY_SEQ + CACHE_LINE;
   static final long NOT_FULL_WAITERS = NOT_FULL_SEQ + Integer.BYTES;
-  static final long COUNT = NOT_FULL_SEQ + CACHE_LINE;
-  static final long MAGIC = COUNT + CACHE_LINE;
+  static final long MAGIC = NOT_FULL_SEQ + 2 * CACHE_LINE;
   static final long CAPACITY = MAGIC + Integer.BYTES;
   static final long FLAGS = CAPACITY + Integer.BYTES;
   static final long WRITERS = MAGIC + CACHE_LINE;
