@@ -1,5 +1,6 @@
 package org.multiprocessing4j.internal.wire;
 
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.ProcessInterruptedException;
+import org.multiprocessing4j.internal.futex.Spin;
 import org.multiprocessing4j.connection.Connection;
 
 /**
@@ -24,12 +26,14 @@ import org.multiprocessing4j.connection.Connection;
  *
  * <p>Socket connections are watched with one Selector (data or end of stream makes a socket
  * readable), processes through their {@code onExit()} future, which wakes the selector. Other
- * {@link Connection} implementations, which have no channel, are polled with {@code poll()} at
- * intervals growing from {@value #MIN_POLL_MILLIS} to {@value #MAX_POLL_MILLIS} ms.
+ * {@link Connection} implementations (pipes on shared-memory rings), which have no channel, are
+ * first looked at for a few tens of microseconds (see {@link Spin}: an answer that is on its way
+ * is seen at once), then polled with {@code poll()} at intervals growing from
+ * {@value #MIN_POLL_MILLIS} to {@value #MAX_POLL_MILLIS} ms.
  */
 public final class Waiter {
   static final long MIN_POLL_MILLIS = 1;
-  static final long MAX_POLL_MILLIS = 20;
+  static final long MAX_POLL_MILLIS = 5;
 
   private Waiter() {}
 
@@ -73,6 +77,10 @@ public final class Waiter {
         }
       }
       long pollMillis = MIN_POLL_MILLIS;
+      if (!polled.isEmpty()) {
+        long spin = timeout == null ? Spin.DEFAULT_NANOS : Math.min(Spin.DEFAULT_NANOS, deadline - System.nanoTime());
+        Spin.until(() -> anyReady(polled), spin);
+      }
       while (true) {
         List<Object> ready = new ArrayList<>();
         selector.selectNow();
@@ -124,6 +132,15 @@ public final class Waiter {
     } finally {
       wakeTarget.set(null);
     }
+  }
+
+  private static boolean anyReady(List<Connection> polled) {
+    for (Connection c : polled) {
+      if (c.isClosed() || c.poll()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkWaitable(Connection c) {
