@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.ProcessInterruptedException;
-import org.multiprocessing4j.internal.futex.Spin;
 import org.multiprocessing4j.connection.Connection;
+import org.multiprocessing4j.internal.futex.Spin;
 
 /**
  * {@code Connections.wait}: blocks until some of the given connections can be read or processes
