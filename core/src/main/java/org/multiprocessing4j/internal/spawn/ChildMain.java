@@ -26,7 +26,7 @@ import org.multiprocessing4j.internal.pickle.Codec;
 /**
  * The main class of every child JVM (DESIGN.md §2): Python's {@code spawn_main}.
  *
- * <p>Arguments: the parent's control socket path and a mode. {@code spawn}: read the launch
+ * <p>Arguments: the path of the parent's control FIFO and a mode. {@code spawn}: read the launch
  * frame from stdin and run the process. {@code spare}: pre-warm, report READY, then do the same
  * (the {@code warm} start method). {@code train}: build the AOT cache ({@link AotCache}).
  * {@code exercise}: run the start path once on a dummy process and exit (the AOT training run).
@@ -47,6 +47,8 @@ public final class ChildMain {
   private static volatile boolean signalled;
   private static volatile boolean exiting;
   private static volatile FileChannel stdinChannel;
+  /** The JDK's {@code Runtime.exit} logger with our handler, held so that it is not collected. */
+  private static Logger runtimeExitLogger;
 
   private ChildMain() {}
 
@@ -237,19 +239,20 @@ public final class ChildMain {
 
   /**
    * The AOT training run: the start path of a child, so that its classes land in the cache — the
-   * warm-up, a control connection (to a socket of its own), and reading a launch frame.
+   * warm-up, a control message (through a FIFO of its own), and reading a launch frame.
    */
   private static void exercise() throws IOException {
     prewarm();
     Path dir = java.nio.file.Files.createTempDirectory("mp4j-train");
-    Path socket = dir.resolve("control.sock");
-    try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-      server.bind(java.net.UnixDomainSocketAddress.of(socket));
-      ControlClient client = ControlClient.connect(socket.toString());
-      try (var accepted = server.accept()) {
+    Path fifo = dir.resolve("control.fifo");
+    try {
+      ControlServer.makeFifo(fifo);
+      try (var server = FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ControlClient client = ControlClient.connect(fifo.toString());
         if (client != null) {
           client.send(ControlMessage.READY, 0);
-          accepted.read(java.nio.ByteBuffer.allocate(64));
+          server.read(java.nio.ByteBuffer.allocate(ControlMessage.BYTES));
         }
       }
       var frame = new java.io.ByteArrayOutputStream();
@@ -258,10 +261,11 @@ public final class ChildMain {
       spec.writeTo(new java.io.DataOutputStream(frame));
       LaunchSpec.readFrom(new DataInputStream(new ByteArrayInputStream(frame.toByteArray())));
     } finally {
-      java.nio.file.Files.deleteIfExists(socket);
+      java.nio.file.Files.deleteIfExists(fifo);
       java.nio.file.Files.deleteIfExists(dir);
     }
   }
+
 
   /**
    * Learns the status of a {@code System.exit(n)} called by user code, through the JDK's
@@ -271,6 +275,7 @@ public final class ChildMain {
    */
   private static void interceptExit(ControlClient control) {
     Logger logger = Logger.getLogger(RUNTIME_EXIT_LOGGER);
+    runtimeExitLogger = logger; // java.util.logging holds loggers weakly: a GC would drop the handler
     logger.setUseParentHandlers(false);
     logger.setLevel(Level.FINE);
     logger.addHandler(new Handler() {

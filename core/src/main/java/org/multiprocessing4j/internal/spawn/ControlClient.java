@@ -1,44 +1,50 @@
 package org.multiprocessing4j.internal.spawn;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
-/** The child's end of the control socket: see {@link ControlServer}. */
+/**
+ * The child's end of the control FIFO: see {@link ControlServer}.
+ *
+ * <p>The FIFO is opened for reading and writing, without creating it: on Linux that never blocks
+ * (a write-only open would wait for a reader, which a dead parent never is), and a FIFO its parent
+ * has already removed is not recreated as a plain file. The child never reads.
+ */
 final class ControlClient {
-  private final SocketChannel channel;
-  private final ByteBuffer message = ByteBuffer.allocate(Byte.BYTES + Integer.BYTES);
+  private final FileChannel channel;
+  private final long pid = ProcessHandle.current().pid();
 
-  private ControlClient(SocketChannel channel) {
+  private ControlClient(FileChannel channel) {
     this.channel = channel;
   }
 
-  /** Connects and introduces this JVM by its pid; null when the parent's socket is gone. */
+  /** Opens the parent's FIFO; null when it is gone (the parent is gone: the stdin watch ends this JVM). */
   static ControlClient connect(String path) {
     try {
-      var ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-      ch.connect(UnixDomainSocketAddress.of(path));
-      var hello = ByteBuffer.allocate(Long.BYTES).putLong(ProcessHandle.current().pid()).flip();
-      while (hello.hasRemaining()) {
-        ch.write(hello);
-      }
-      return new ControlClient(ch);
-    } catch (IOException e) {
-      return null; // the parent is gone or never listened: the stdin watch ends this JVM
+      return new ControlClient(FileChannel.open(Path.of(path), StandardOpenOption.READ, StandardOpenOption.WRITE));
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 
-  /** Sends one message; a broken channel means the parent is gone, which the stdin watch handles. */
+  /** Sends one message; a broken FIFO means the parent is gone, which the stdin watch handles. */
   synchronized void send(ControlMessage type, int value) {
-    message.clear().put(type.code()).putInt(value).flip();
+    ByteBuffer record = type.record(pid, value);
+    // a pending interrupt would close the channel (it is interruptible): set it aside meanwhile
+    boolean interrupted = Thread.interrupted();
     try {
-      while (message.hasRemaining()) {
-        channel.write(message);
+      while (record.hasRemaining()) {
+        channel.write(record);
       }
     } catch (IOException e) {
       // parent gone
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

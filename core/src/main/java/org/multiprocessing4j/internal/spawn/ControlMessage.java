@@ -1,8 +1,11 @@
 package org.multiprocessing4j.internal.spawn;
 
+import java.nio.ByteBuffer;
+
 /**
- * The messages a child JVM sends its parent over the control socket, each written as one type
- * byte and a 4-byte value, after the child's pid (8 bytes) as the connection's first word.
+ * The messages a child JVM sends its parent on the control FIFO ({@link ControlServer}): each is
+ * one record of {@value #BYTES} bytes — the sender's pid (8 bytes), a type byte and a 4-byte value
+ * — written with one {@code write(2)}, which a FIFO keeps whole however many children write.
  */
 enum ControlMessage {
   /** The child JVM booted and pre-warmed; it waits for a process to run (value unused). */
@@ -10,7 +13,14 @@ enum ControlMessage {
   /** The target finished and the child is about to halt with the value as exit code. */
   DONE,
   /** User code called {@code System.exit(value)}: the exit status is the value, not a signal. */
-  EXIT;
+  EXIT,
+  /** Written by the parent itself: every record before it has been read once it is (see ControlServer.sync). */
+  SYNC,
+  /** Written by the parent itself at exit: the reader thread stops. */
+  STOP;
+
+  /** Bytes of one record. */
+  static final int BYTES = Long.BYTES + Byte.BYTES + Integer.BYTES;
 
   private static final ControlMessage[] VALUES = values();
 
@@ -25,5 +35,10 @@ enum ControlMessage {
   /** The type byte on the wire. */
   byte code() {
     return (byte) ordinal();
+  }
+
+  /** One record of this message from {@code pid} with {@code value}, ready to write. */
+  ByteBuffer record(long pid, int value) {
+    return ByteBuffer.allocate(BYTES).putLong(pid).put(code()).putInt(value).flip();
   }
 }

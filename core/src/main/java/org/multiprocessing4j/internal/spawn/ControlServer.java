@@ -2,62 +2,68 @@ package org.multiprocessing4j.internal.spawn;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * The parent's end of the children's back channel: a Unix domain socket on which each child JVM
- * reports that it booted ({@link ControlMessage#READY}), that its target finished and with which
+ * The parent's end of the children's back channel: a FIFO (named pipe) into which each child JVM
+ * writes that it booted ({@link ControlMessage#READY}), that its target finished and with which
  * exit code ({@link ControlMessage#DONE}), or that user code called {@code System.exit(n)}
  * ({@link ControlMessage#EXIT}). The child's stdin is the other direction (DESIGN.md §2).
  *
- * <p>Overview of implementation: one server socket per JVM, bound lazily in the temporary
- * directory as {@code mp4j-<pid>-<random>.sock} and deleted at exit (and by the start-up sweep of
- * a later JVM when this one was killed). One daemon thread serves all connections with a
- * selector, reading each child's pid and then its messages into the {@link ChildLink} of that pid.
- * EOF on a connection means the child's process is gone (the kernel closes the socket), so it
- * also marks the end of the child's messages.
+ * <p>Why a FIFO and not a socket: a child opens it with plain file I/O. A Unix-domain socket
+ * made every child JVM set up the socket provider and seed a {@code SecureRandom} (~15 ms and ~3
+ * MiB of a young JVM) to send a few bytes.
+ *
+ * <p>Overview of implementation: one FIFO per JVM, made lazily in the temporary directory as
+ * {@code mp4j-<pid>-<random>.fifo} (with {@code mkfifo}, mode 0600), removed at exit (and by the
+ * start-up sweep of a later JVM when this one was killed). The parent holds it open for reading
+ * and writing, so it never sees end-of-file while no child has it open, and reads it through a
+ * second, read-only channel. Every message is one
+ * {@link ControlMessage#BYTES}-byte record, which a FIFO never interleaves with another writer's
+ * (writes of up to {@code PIPE_BUF} bytes are atomic). One daemon thread reads the records in
+ * order into the {@link ChildLink} of their pid. Because records are read in order,
+ * {@link #sync} — a record the parent writes itself and waits to see read — tells that every
+ * message a child wrote before it exited has been handled.
  */
 final class ControlServer {
   private static final String PREFIX = "mp4j-";
-  private static final Pattern SOCKET_NAME = Pattern.compile("mp4j-(\\d+)-[0-9a-f]+\\.sock");
+  private static final Pattern CHANNEL_NAME = Pattern.compile("mp4j-(\\d+)-[0-9a-f]+\\.(fifo|sock)");
   private static volatile ControlServer instance;
-  /** A message: its type byte and a 4-byte value. */
-  private static final int MESSAGE_BYTES = Byte.BYTES + Integer.BYTES;
 
   private final Path path;
-  private final ServerSocketChannel server;
-  private final Selector selector;
+  /** Held for reading and writing: the parent's own records (SYNC, STOP) go through it. */
+  private final FileChannel channel;
+  /** Read by the reader thread only (a FileChannel does not read and write at the same time). */
+  private final FileChannel in;
+  private final long pid = ProcessHandle.current().pid();
   private final ConcurrentHashMap<Long, ChildLink> links = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, CompletableFuture<Void>> syncs = new ConcurrentHashMap<>();
+  private final AtomicInteger syncNumbers = new AtomicInteger();
 
   private ControlServer() throws IOException {
     Path dir = Path.of(System.getProperty("java.io.tmpdir"));
     sweep(dir);
-    long pid = ProcessHandle.current().pid();
-    path = dir.resolve(PREFIX + pid + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ".sock");
-    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(path));
+    path = dir.resolve(PREFIX + pid + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + ".fifo");
+    makeFifo(path);
+    channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    in = FileChannel.open(path, StandardOpenOption.READ); // does not block: `channel` is a writer
     ExitHooks.addLast(this::closeQuietly);
-    server.configureBlocking(false);
-    selector = Selector.open();
-    server.register(selector, SelectionKey.OP_ACCEPT);
     Thread.ofPlatform().daemon().name("mp4j-control").start(this::serve);
   }
 
-  /** The JVM's control server, bound on first use. */
+  /** The JVM's control FIFO, made on first use. */
   static ControlServer get() {
     ControlServer s = instance;
     if (s == null) {
@@ -67,8 +73,9 @@ final class ControlServer {
           try {
             s = instance = new ControlServer();
           } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the control socket for child processes in "
-                + System.getProperty("java.io.tmpdir") + "; check that the directory is writable", e);
+            throw new UncheckedIOException("cannot make the control FIFO for child processes in "
+                + System.getProperty("java.io.tmpdir") + " (" + e.getMessage() + "); check that the directory is"
+                + " writable and that the mkfifo command (coreutils) is installed", e);
           }
         }
       }
@@ -76,7 +83,27 @@ final class ControlServer {
     return s;
   }
 
-  /** The socket path children connect to. */
+  /**
+   * Makes a FIFO at {@code path} that only this user may open, with the {@code mkfifo} command
+   * (the JDK has no call for it).
+   */
+  static void makeFifo(Path path) throws IOException {
+    java.lang.Process p = new ProcessBuilder("mkfifo", "-m", "600", path.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+    String output = new String(p.getInputStream().readAllBytes()).strip();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IOException("mkfifo " + path + " failed" + (output.isEmpty() ? "" : ": " + output));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IOException("interrupted while making the FIFO " + path, e);
+    }
+  }
+
+  /** The FIFO children write to. */
   Path path() {
     return path;
   }
@@ -92,74 +119,90 @@ final class ControlServer {
   }
 
   /**
-   * The one thread that serves every child's connection, with a selector: a platform thread
-   * wakes within microseconds of a child's DONE, where a virtual thread parked on a socket read
-   * was seen to take milliseconds (it waits for the poller, then for a carrier).
+   * Waits until every record written to the FIFO before this call has been handled (at most
+   * {@code timeoutMillis}): after a child's process has ended, its last messages are then known.
+   *
+   * @return whether that was seen within the timeout
    */
-  private void serve() {
-    try (Selector selector = this.selector) {
-      while (server.isOpen()) {
-        selector.select();
-        for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-          SelectionKey key = it.next();
-          it.remove();
-          if (key.isValid() && key.isAcceptable()) {
-            SocketChannel ch = server.accept();
-            if (ch != null) {
-              ch.configureBlocking(false);
-              ch.register(selector, SelectionKey.OP_READ, new Reader());
-            }
-          } else if (key.isValid() && key.isReadable()) {
-            ((Reader) key.attachment()).read(key);
-          }
-        }
-      }
-    } catch (IOException | ClosedSelectorException e) {
-      // closed at exit
+  boolean sync(long timeoutMillis) {
+    int n = syncNumbers.incrementAndGet();
+    var seen = new CompletableFuture<Void>();
+    syncs.put(n, seen);
+    try {
+      write(ControlMessage.SYNC, n);
+      seen.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      syncs.remove(n);
     }
   }
 
-  /** Reads one child's connection: its pid (8 bytes), then messages (type byte, 4-byte value). */
-  private final class Reader {
-    private final ByteBuffer buf = ByteBuffer.allocate(256);
-    private ChildLink link;
+  private void write(ControlMessage type, int value) {
+    ByteBuffer record = type.record(pid, value);
+    boolean interrupted = Thread.interrupted(); // a pending interrupt would close the channel
+    try {
+      synchronized (channel) {
+        while (record.hasRemaining()) {
+          channel.write(record);
+        }
+      }
+    } catch (IOException e) {
+      // closed at exit
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
-    void read(SelectionKey key) {
-      var ch = (SocketChannel) key.channel();
-      int n;
-      try {
-        n = ch.read(buf);
-      } catch (IOException e) {
-        n = -1;
-      }
-      buf.flip();
-      if (link == null && buf.remaining() >= Long.BYTES) {
-        link = link(buf.getLong());
-        link.connected();
-      }
-      while (link != null && buf.remaining() >= MESSAGE_BYTES) {
-        link.receive(ControlMessage.of(buf.get()), buf.getInt());
-      }
-      buf.compact();
-      if (n < 0) {
-        // EOF: the child's process is gone, or it closed the channel on its way out
-        key.cancel();
-        try {
-          ch.close();
-        } catch (IOException e) {
-          // already broken
+  /**
+   * The one thread that reads the FIFO: a platform thread wakes within microseconds of a child's
+   * DONE, where a virtual thread was seen to take milliseconds (it waits for a carrier).
+   */
+  private void serve() {
+    ByteBuffer buf = ByteBuffer.allocate(ControlMessage.BYTES * 64);
+    try {
+      while (true) {
+        if (in.read(buf) < 0) {
+          return;
         }
-        if (link != null) {
-          link.disconnected();
+        buf.flip();
+        while (buf.remaining() >= ControlMessage.BYTES) {
+          long from = buf.getLong();
+          ControlMessage type = ControlMessage.of(buf.get());
+          int value = buf.getInt();
+          switch (type) {
+            case SYNC -> {
+              CompletableFuture<Void> seen = syncs.get(value);
+              if (seen != null) {
+                seen.complete(null);
+              }
+            }
+            case STOP -> {
+              if (from == pid) {
+                return;
+              }
+            }
+            default -> link(from).receive(type, value);
+          }
         }
+        buf.compact();
       }
+    } catch (IOException | RuntimeException e) {
+      // closed at exit, or a record we cannot read: the OS exit statuses still tell the exit codes
     }
   }
 
   private void closeQuietly() {
+    write(ControlMessage.STOP, 0); // the reader leaves its read(2), which closing alone might not end
     try {
-      server.close();
-      selector.close();
+      channel.close();
+      in.close();
     } catch (IOException e) {
       // exiting anyway
     }
@@ -170,11 +213,11 @@ final class ControlServer {
     }
   }
 
-  /** Deletes control sockets left by JVMs that are gone (killed before their exit hooks ran). */
+  /** Deletes control FIFOs (and the sockets of older versions) left by JVMs that are gone. */
   private static void sweep(Path dir) {
-    try (var files = Files.newDirectoryStream(dir, PREFIX + "*.sock")) {
+    try (var files = Files.newDirectoryStream(dir, PREFIX + "*.{fifo,sock}")) {
       for (Path p : files) {
-        var m = SOCKET_NAME.matcher(p.getFileName().toString());
+        var m = CHANNEL_NAME.matcher(p.getFileName().toString());
         if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
           Files.deleteIfExists(p);
         }
@@ -185,27 +228,19 @@ final class ControlServer {
   }
 
   /**
-   * What the parent knows of one child from its messages. Completes {@link #ready} on READY,
-   * {@link #done} on DONE, records EXIT, and completes {@link #closed} on EOF.
+   * What the parent knows of one child from its messages: completes {@link #ready} on READY and
+   * {@link #done} on DONE, and records EXIT.
    */
   static final class ChildLink {
     final long pid;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final CompletableFuture<Integer> done = new CompletableFuture<>();
-    final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile boolean connected;
     private volatile Integer exitRequested;
+    /** Set when a {@link JvmPopen} answers for this child: then it, not the spare pool, forgets the link. */
+    volatile boolean adopted;
 
     ChildLink(long pid) {
       this.pid = pid;
-    }
-
-    void connected() {
-      connected = true;
-    }
-
-    boolean isConnected() {
-      return connected;
     }
 
     Integer exitRequested() {
@@ -217,11 +252,8 @@ final class ControlServer {
         case READY -> ready.complete(null);
         case DONE -> done.complete(value);
         case EXIT -> exitRequested = value;
+        default -> { }
       }
-    }
-
-    void disconnected() {
-      closed.complete(null);
     }
   }
 }

@@ -4,10 +4,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.multiprocessing4j.ProcessException;
 
 /**
@@ -17,16 +14,17 @@ import org.multiprocessing4j.ProcessException;
  * sent right before it halts (so {@code join} need not wait the 4–16 ms the OS exit takes), or
  * from the OS exit status. The JDK reports death by signal N as status 128+N; we report -N, as
  * Python does, unless the child said through an EXIT message that user code called
- * {@code System.exit(128+N)} itself. The EXIT message travels on the control socket, so at OS
- * exit we wait (briefly) for that socket's EOF before reading the status.
+ * {@code System.exit(128+N)} itself. The EXIT message travels on the control FIFO, so at OS
+ * exit we wait (briefly) until every record written to it so far has been read
+ * ({@link ControlServer#sync}) before reading the status.
  */
 final class JvmPopen implements Popen {
   /** Exit statuses above this are 128 + signal number (POSIX shells' convention, and the JDK's). */
   private static final int SIGNAL_BASE = 128;
   /** Linux has signals 1..64. */
   private static final int MAX_SIGNAL = 64;
-  /** How long to wait for a dead child's control socket to close before trusting the status alone. */
-  private static final long LINK_EOF_WAIT_MS = 1000;
+  /** How long to wait for a dead child's last control messages before trusting the status alone. */
+  private static final long LINK_SYNC_WAIT_MS = 1000;
   private static final Executor VIRTUAL = r -> Thread.ofVirtual().name("mp4j-reaper").start(r);
 
   private final java.lang.Process process;
@@ -36,14 +34,11 @@ final class JvmPopen implements Popen {
   JvmPopen(java.lang.Process process, ControlServer.ChildLink link) {
     this.process = process;
     this.link = link;
+    link.adopted = true;
     link.done.thenAccept(exit::complete);
     process.onExit().thenAcceptAsync(p -> {
-      if (link.isConnected()) {
-        try {
-          link.closed.get(LINK_EOF_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-          // decide from the status alone
-        }
+      if (!link.done.isDone()) {
+        ControlServer.get().sync(LINK_SYNC_WAIT_MS); // its EXIT, if it sent one, is read by then
       }
       exit.complete(exitCode(p.exitValue(), link.exitRequested()));
       ControlServer.get().forget(p.pid());

@@ -12,7 +12,7 @@ import org.multiprocessing4j.ProcessInterruptedException;
  * The {@code warm} start method's idle child JVMs (DESIGN.md §2, notes/warm-start.md).
  *
  * <p>A spare is a child JVM started in "spare" mode: it boots, pre-warms the path that receives
- * and runs a process, reports READY on the control socket, and waits on its stdin. {@link #take}
+ * and runs a process, reports READY on the control FIFO, and waits on its stdin. {@link #take}
  * hands the next process to a ready spare (or to the spare that is closest to ready), so a start
  * costs a pipe write instead of a JVM boot, and starts a replacement in the background.
  *
@@ -190,7 +190,9 @@ public final class SparePool {
     java.lang.Process p = ChildJvm.start(cmd);
     var link = ControlServer.get().link(p.pid());
     p.onExit().thenRun(() -> {
-      ControlServer.get().forget(p.pid());
+      if (!link.adopted) {
+        ControlServer.get().forget(p.pid()); // died idle; a started one's JvmPopen forgets it after its exit code
+      }
       link.ready.completeExceptionally(new ProcessException("a warm spare JVM (pid " + p.pid()
           + ") exited while booting with status " + p.exitValue()
           + "; run with spawn to see its error output"));
