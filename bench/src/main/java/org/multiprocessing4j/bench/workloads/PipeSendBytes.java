@@ -54,7 +54,14 @@ public final class PipeSendBytes implements Workload {
     try {
       child.start();
       byte[] msg = new byte[SIZE];
-      for (int r = -1; r < rounds; r++) {  // round -1 warms up
+      JavaRuns.warmUp(1, JavaRuns.WARMUP_TIME, () -> {
+        for (int i = 0; i < JAVA_MESSAGES; i++) {
+          data.conn2().sendBytes(msg);
+        }
+        data.conn2().sendBytes(new byte[0]);
+        acks.conn1().recv();
+      });
+      for (int r = 0; r < rounds; r++) {
         long t0 = System.nanoTime();
         for (int i = 0; i < JAVA_MESSAGES; i++) {
           data.conn2().sendBytes(msg);
@@ -65,9 +72,7 @@ public final class PipeSendBytes implements Workload {
         if (count != JAVA_MESSAGES) {
           throw new IllegalStateException("the child counted " + count + " messages, not " + JAVA_MESSAGES);
         }
-        if (r >= 0) {
-          samples[r] = JavaRuns.perSecond(JAVA_MESSAGES, t1 - t0);
-        }
+        samples[r] = JavaRuns.perSecond(JAVA_MESSAGES, t1 - t0);
       }
       data.conn2().sendBytes(new byte[1]);
       JavaRuns.joinSuccessful(child);
@@ -84,6 +89,7 @@ public final class PipeSendBytes implements Workload {
     return new Result(List.of(row), List.of(), List.of(
         "pipe-sendbytes: Java child started with the warm context, CPython child with fork; " + rounds
             + " rounds of " + JAVA_MESSAGES + " (Java) / " + PY_MESSAGES + " (CPython) messages of " + SIZE
-            + " B, after one round not counted; a round ends when the child has counted them all."));
+            + " B, after one round not counted (Java: after at least " + JavaRuns.WARMUP_TIME.toSeconds()
+            + " s of rounds); a round ends when the child has counted them all."));
   }
 }
