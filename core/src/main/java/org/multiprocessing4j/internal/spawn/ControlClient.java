@@ -1,7 +1,6 @@
 package org.multiprocessing4j.internal.spawn;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,19 +31,6 @@ final class ControlClient {
 
   /** Sends one message; a broken FIFO means the parent is gone, which the stdin watch handles. */
   synchronized void send(ControlMessage type, int value) {
-    ByteBuffer record = type.record(pid, value);
-    // a pending interrupt would close the channel (it is interruptible): set it aside meanwhile
-    boolean interrupted = Thread.interrupted();
-    try {
-      while (record.hasRemaining()) {
-        channel.write(record);
-      }
-    } catch (IOException e) {
-      // parent gone
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    type.writeTo(channel, pid, value);
   }
 }

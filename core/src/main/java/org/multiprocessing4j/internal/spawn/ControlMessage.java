@@ -1,6 +1,8 @@
 package org.multiprocessing4j.internal.spawn;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * The messages a child JVM sends its parent on the control FIFO ({@link ControlServer}): each is
@@ -37,8 +39,25 @@ enum ControlMessage {
     return (byte) ordinal();
   }
 
-  /** One record of this message from {@code pid} with {@code value}, ready to write. */
-  ByteBuffer record(long pid, int value) {
-    return ByteBuffer.allocate(BYTES).putLong(pid).put(code()).putInt(value).flip();
+  /**
+   * Writes one record of this message from {@code pid} with {@code value} to the FIFO; a failure
+   * (the FIFO closed, the other side gone) is ignored: the OS exit statuses still tell the exit
+   * codes. The caller serializes writers of one channel.
+   */
+  void writeTo(FileChannel channel, long pid, int value) {
+    ByteBuffer record = ByteBuffer.allocate(BYTES).putLong(pid).put(code()).putInt(value).flip();
+    // a pending interrupt would close the channel (it is interruptible): set it aside meanwhile
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (record.hasRemaining()) {
+        channel.write(record);
+      }
+    } catch (IOException e) {
+      // closed, or the reader is gone
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

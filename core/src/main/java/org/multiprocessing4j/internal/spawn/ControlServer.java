@@ -143,20 +143,8 @@ final class ControlServer {
   }
 
   private void write(ControlMessage type, int value) {
-    ByteBuffer record = type.record(pid, value);
-    boolean interrupted = Thread.interrupted(); // a pending interrupt would close the channel
-    try {
-      synchronized (channel) {
-        while (record.hasRemaining()) {
-          channel.write(record);
-        }
-      }
-    } catch (IOException e) {
-      // closed at exit
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    synchronized (channel) {
+      type.writeTo(channel, pid, value);
     }
   }
 
