@@ -116,10 +116,6 @@ public final class Codec {
    * @throws PicklingException naming the class that cannot be serialized
    */
   public static byte[] encode(Object value, String what) {
-    byte[] scalar = Tagged.encodeScalar(value);
-    if (scalar != null) {
-      return scalar;
-    }
     var out = new Tagged.Writer();
     try {
       if (!Tagged.encode(value, out)) {
@@ -194,15 +190,11 @@ public final class Codec {
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      if (loader != null) {
-        try {
-          return Class.forName(desc.getName(), false, loader);
-        } catch (ClassNotFoundException e) {
-          // fall back to the default resolution below (primitives, the caller's loader)
-        }
+      try {
+        return Tagged.Classes.resolve(desc.getName());
+      } catch (ClassNotFoundException e) {
+        return super.resolveClass(desc); // primitives, the caller's loader
       }
-      return super.resolveClass(desc);
     }
   }
 }

@@ -104,13 +104,10 @@ final class Tagged {
    * Appends the tagged form of {@code value} to {@code out}.
    *
    * @return false when the value must go through JDK serialization whole (its class has no
-   *     tagged form at the top, or it shares objects); {@code out} then holds garbage to discard
+   *     tagged form, or it shares objects); {@code out} then holds garbage to discard
    * @throws IOException when a part that went through JDK serialization failed
    */
   static boolean encode(Object value, Writer out) throws IOException {
-    if (!isTagged(value)) {
-      return false;
-    }
     try {
       new Encoding(out).write(value, 0);
       return true;
@@ -119,74 +116,12 @@ final class Tagged {
     }
   }
 
-  /**
-   * The whole encoding of a value that is one scalar (null, a boolean, int, long or double, a
-   * string), made in one right-sized array; null for any other value. The common queue item.
-   */
-  static byte[] encodeScalar(Object value) {
-    return switch (value) {
-      case null -> new byte[] {NULL};
-      case Integer i -> {
-        byte[] b = new byte[1 + Integer.BYTES];
-        b[0] = INT;
-        INT_BE.set(b, 1, i.intValue());
-        yield b;
-      }
-      case Long l -> {
-        byte[] b = new byte[1 + Long.BYTES];
-        b[0] = LONG;
-        LONG_BE.set(b, 1, l.longValue());
-        yield b;
-      }
-      case Double d -> {
-        byte[] b = new byte[1 + Long.BYTES];
-        b[0] = DOUBLE;
-        LONG_BE.set(b, 1, Double.doubleToRawLongBits(d));
-        yield b;
-      }
-      case Boolean f -> new byte[] {f ? TRUE : FALSE};
-      case String str -> {
-        byte[] utf8 = str.getBytes(StandardCharsets.UTF_8);
-        byte[] b = new byte[1 + Integer.BYTES + utf8.length];
-        b[0] = STRING;
-        INT_BE.set(b, 1, utf8.length);
-        System.arraycopy(utf8, 0, b, 1 + Integer.BYTES, utf8.length);
-        yield b;
-      }
-      default -> null;
-    };
-  }
-
   /** Appends {@code value} as a {@link #JAVA} message: the tag, then a JDK serialization stream. */
   static void encodeWholeWithJdk(Object value, Writer out) throws IOException {
     out.put(JAVA);
     try (var oos = new ObjectOutputStream(out.asStream())) {
       oos.writeObject(value);
     }
-  }
-
-  /** Whether the top of {@code value} has a tagged form (else it goes to JDK serialization whole). */
-  private static boolean isTagged(Object value) {
-    return switch (value) {
-      case null -> true;
-      case Boolean b -> true;
-      case Number n -> n instanceof Integer || n instanceof Long || n instanceof Double || n instanceof Float
-          || n instanceof Short || n instanceof Byte;
-      case Character c -> true;
-      case String s -> true;
-      case byte[] a -> true;
-      case int[] a -> true;
-      case long[] a -> true;
-      case double[] a -> true;
-      case Enum<?> e -> true;
-      default -> {
-        Class<?> c = value.getClass();
-        yield c == ArrayList.class || c == LIST12 || c == LISTN || c == Object[].class || c == HashMap.class
-            || c == HashSet.class || c == LinkedHashSet.class || Portables.FACTORIES.containsKey(c)
-            || RecordPlan.PLANS.get(c) != null
-            || Lambdas.WRITE_REPLACE.get(c) != null;
-      }
-    };
   }
 
   /** Thrown inside an encoding when an object is reached twice: encode the whole with JDK serialization. */
@@ -324,21 +259,18 @@ final class Tagged {
           for (MethodHandle accessor : plan.accessors) {
             write(plan.get(accessor, value), depth + 1);
           }
-        } else if (Lambdas.WRITE_REPLACE.get(c) != null) {
+        } else if (Lambdas.PLANS.get(c) != null) {
           once(value);
-          SerializedLambda sl = Lambdas.takeApart(value);
-          out.put(LAMBDA);
-          for (String part : new String[] {sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
-              sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(), sl.getImplClass(),
-              sl.getImplMethodName(), sl.getImplMethodSignature(), sl.getInstantiatedMethodType()}) {
-            out.putLengthAndBytes(part.getBytes(StandardCharsets.UTF_8));
-          }
-          out.putInt(sl.getImplMethodKind()).putInt(sl.getCapturedArgCount());
+          Lambdas.Plan lambda = Lambdas.PLANS.get(c);
+          SerializedLambda sl = lambda.takeApart(value);
+          byte[] header = lambda.header(sl);
+          out.put(LAMBDA).putBytes(header, 0, header.length);
+          out.putInt(sl.getCapturedArgCount());
           for (int i = 0; i < sl.getCapturedArgCount(); i++) {
             write(sl.getCapturedArg(i), depth + 1);
           }
         } else {
-          writePart(value);
+          writePart(value, depth);
         }
       }
     }
@@ -378,8 +310,14 @@ final class Tagged {
       }
     }
 
-    /** A value without a tagged form inside a container or record: its own JDK serialization stream. */
-    private void writePart(Object value) throws IOException {
+    /**
+     * A value without a tagged form inside a container or record: its own JDK serialization
+     * stream. At the top ({@code depth} 0) the whole value goes to JDK serialization instead.
+     */
+    private void writePart(Object value, int depth) throws IOException {
+      if (depth == 0) {
+        throw new Shared();
+      }
       out.put(JAVA_PART);
       int lengthAt = out.reserveInt();
       int start = out.position();
@@ -689,10 +627,10 @@ final class Tagged {
 
   /** Serializable lambdas, taken apart and rebuilt the way JDK serialization does it. */
   private static final class Lambdas {
-    /** A serializable lambda class's {@code writeReplace}, or null for other classes and closed modules. */
-    static final ClassValue<MethodHandle> WRITE_REPLACE = new ClassValue<>() {
+    /** How to take apart a serializable lambda class, or null for other classes and closed modules. */
+    static final ClassValue<Plan> PLANS = new ClassValue<>() {
       @Override
-      protected MethodHandle computeValue(Class<?> type) {
+      protected Plan computeValue(Class<?> type) {
         if (!type.isHidden() || !type.isSynthetic() && !type.getName().contains("$$Lambda")
             || !Serializable.class.isAssignableFrom(type)) {
           return null;
@@ -700,13 +638,57 @@ final class Tagged {
         try {
           Method m = type.getDeclaredMethod("writeReplace");
           m.setAccessible(true);
-          MethodHandle h = MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Object.class, Object.class));
-          return h;
+          return new Plan(MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Object.class, Object.class)));
         } catch (ReflectiveOperationException | RuntimeException e) {
           return null; // not a lambda, or its module is not open to us: JDK serialization copes
         }
       }
     };
+
+    /**
+     * One lambda class: its {@code writeReplace}, and the encoded part of its
+     * {@link SerializedLambda} that is the same for every instance (the eight strings and the
+     * impl kind), made on first use.
+     */
+    static final class Plan {
+      private final MethodHandle writeReplace;
+      private volatile byte[] header;
+
+      Plan(MethodHandle writeReplace) {
+        this.writeReplace = writeReplace;
+      }
+
+      SerializedLambda takeApart(Object lambda) {
+        Object replaced;
+        try {
+          replaced = writeReplace.invokeExact(lambda);
+        } catch (Throwable t) {
+          throw new PicklingException("cannot take apart the lambda " + lambda.getClass().getName() + ": " + t, t);
+        }
+        if (replaced instanceof SerializedLambda sl) {
+          return sl;
+        }
+        throw new PicklingException("the lambda " + lambda.getClass().getName() + " did not replace itself with a"
+            + " SerializedLambda", null);
+      }
+
+      /** The strings in the order {@link #rebuild} takes them, then the impl kind. */
+      byte[] header(SerializedLambda sl) {
+        byte[] h = header;
+        if (h == null) {
+          var w = new Writer();
+          for (String part : new String[] {sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
+              sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(), sl.getImplClass(),
+              sl.getImplMethodName(), sl.getImplMethodSignature(), sl.getInstantiatedMethodType()}) {
+            w.putLengthAndBytes(part.getBytes(StandardCharsets.UTF_8));
+          }
+          w.putInt(sl.getImplMethodKind());
+          h = header = w.toByteArray();
+        }
+        return h;
+      }
+    }
+
     /** Each capturing class's {@code $deserializeLambda$}. */
     private static final ClassValue<MethodHandle> DESERIALIZE = new ClassValue<>() {
       @Override
@@ -724,20 +706,6 @@ final class Tagged {
     /** Lambdas that captured nothing, rebuilt once: they have no state, so one instance serves all. */
     private static final Map<String, Object> STATELESS = new ConcurrentHashMap<>();
     private static final int MAX_STATELESS = 4096;
-
-    static SerializedLambda takeApart(Object lambda) {
-      Object replaced;
-      try {
-        replaced = WRITE_REPLACE.get(lambda.getClass()).invokeExact(lambda);
-      } catch (Throwable t) {
-        throw new PicklingException("cannot take apart the lambda " + lambda.getClass().getName() + ": " + t, t);
-      }
-      if (replaced instanceof SerializedLambda sl) {
-        return sl;
-      }
-      throw new PicklingException("the lambda " + lambda.getClass().getName() + " did not replace itself with a"
-          + " SerializedLambda", null);
-    }
 
     /** Rebuilds from the eight strings in the encoded order, the impl kind and the captured values. */
     static Object rebuild(String[] p, int kind, Object[] captured) throws ClassNotFoundException {
@@ -771,7 +739,7 @@ final class Tagged {
   }
 
   /** Classes named in messages, looked up through the thread's context class loader. */
-  private static final class Classes {
+  static final class Classes {
     /** Lookups through the application class loader, the usual case. */
     private static final Map<String, Class<?>> APP = new ConcurrentHashMap<>();
 

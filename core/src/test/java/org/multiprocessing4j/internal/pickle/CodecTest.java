@@ -175,6 +175,19 @@ class CodecTest {
   }
 
   @Test
+  void commonValuesTakeTheirTaggedFormNotJdkSerialization() {
+    SerializableFunction<Integer, Integer> inc = x -> x + 1;
+    assertThat(Codec.encode(new Point(1, "p", List.of(2.0)), "a record")[0]).isEqualTo(Tagged.RECORD);
+    assertThat(Codec.encode(inc, "a lambda")[0]).isEqualTo(Tagged.LAMBDA);
+    assertThat(Codec.encode(Colour.RED, "an enum")[0]).isEqualTo(Tagged.ENUM);
+    assertThat(Codec.encode(List.of(1, 2), "a list")[0]).isEqualTo(Tagged.LIST_OF);
+    assertThat(Codec.encode(new java.util.HashMap<>(Map.of(1, 2)), "a map")[0]).isEqualTo(Tagged.HASH_MAP);
+    // no tagged form at the top: the whole value goes through JDK serialization
+    assertThat(Codec.encode(new java.util.LinkedList<>(List.of(1)), "a linked list")[0]).isEqualTo(Tagged.JAVA);
+    assertThat(Codec.encode(java.math.BigInteger.TEN, "a big integer")[0]).isEqualTo(Tagged.JAVA);
+  }
+
+  @Test
   void aStreamListWithNullsRoundTrips() {
     List<Object> withNull = java.util.stream.Stream.<Object>of(1, null, "c").toList();
     assertThat(roundTrip(withNull)).isEqualTo(withNull);
