@@ -51,11 +51,16 @@ final class AotCache {
     if (cache == null) {
       return List.of();
     }
+    Memo m = memo;
+    if (m.options != null) {
+      return m.options; // found before: not looked for again (a cache deleted since is ignored by the JVM)
+    }
     if (Files.isRegularFile(cache)) {
       var opts = new ArrayList<String>();
       opts.add("-XX:AOTCache=" + cache);
       opts.addAll(QUIET);
-      return opts;
+      m.options = List.copyOf(opts);
+      return m.options;
     }
     startTraining(cache);
     return List.of();
@@ -73,7 +78,17 @@ final class AotCache {
     return m.file.orElse(null);
   }
 
-  private record Memo(List<Object> settings, Optional<Path> file) {}
+  /** The cache file for one set of settings, and the options that use it once it exists. */
+  private static final class Memo {
+    final List<Object> settings;
+    final Optional<Path> file;
+    volatile List<String> options;
+
+    Memo(List<Object> settings, Optional<Path> file) {
+      this.settings = settings;
+      this.file = file;
+    }
+  }
 
   private static volatile Memo memo;
 

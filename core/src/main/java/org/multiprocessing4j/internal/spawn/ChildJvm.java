@@ -83,13 +83,32 @@ public final class ChildJvm {
     return userOptions;
   }
 
-  /** The full command line of a child JVM in the given mode ({@code spawn}, {@code spare}, {@code train}). */
+  /**
+   * The full command line of a child JVM in the given mode ({@code spawn}, {@code spare},
+   * {@code train}); unmodifiable. Built once per mode and set of settings: a warm start asks for
+   * it every time, and building it anew (streams, a regular expression) took a tenth of a
+   * millisecond of rarely-run, interpreted code.
+   */
   static List<String> command(String mode, List<String> aotOptions) {
+    Path exe = executable();
+    List<String> user = userOptions;
+    String cp = System.getProperty("java.class.path", "");
+    CommandMemo m = COMMANDS.get(mode);
+    if (m != null && m.user == user && m.aot.equals(aotOptions) && m.exe.equals(exe) && m.cp.equals(cp)) {
+      return m.cmd;
+    }
     var cmd = new ArrayList<>(launcher(aotOptions));
     cmd.add(ControlServer.get().path().toString());
     cmd.add(mode);
-    return cmd;
+    m = new CommandMemo(user, List.copyOf(aotOptions), exe, cp, List.copyOf(cmd));
+    COMMANDS.put(mode, m);
+    return m.cmd;
   }
+
+  /** A command line and the settings it was built from. */
+  private record CommandMemo(List<String> user, List<String> aot, Path exe, String cp, List<String> cmd) {}
+
+  private static final java.util.Map<String, CommandMemo> COMMANDS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The command line up to and including the main class: {@code java}, options, class path. */
   static List<String> launcher(List<String> aotOptions) {
