@@ -38,6 +38,8 @@ final class AotCache {
   private static volatile boolean trainingStarted;
   /** Caches kept in the cache directory (one per class path and options in use). */
   private static final int KEPT_CACHES = 8;
+  /** How long each step of the training may take before it is given up. */
+  private static final long TRAINING_TIMEOUT_S = 60;
 
   private AotCache() {}
 
@@ -142,24 +144,22 @@ final class AotCache {
   }
 
   /**
-   * Runs in the trainer JVM: records a configuration by running the child start path in a JVM
-   * with the child's options, assembles the cache, and moves it into place.
-   *
-   * @param childCommand the command line of a child up to its main class
+   * Runs in the trainer JVM: records a configuration while a child JVM with the child's options
+   * goes through a real start (this JVM is its parent: control FIFO, launch frame, decode, run,
+   * exit), assembles the cache, and moves it into place. A real start, not a stand-in: every class,
+   * lambda and string concatenation on the path is then in the cache.
    */
-  static void train(List<String> childCommand, Path cache) throws IOException, InterruptedException {
+  static void train(Path cache) throws IOException, InterruptedException {
     Path conf = Files.createTempFile(cache.getParent(), "train-", ".aotconf");
     Path tmp = Files.createTempFile(cache.getParent(), "train-", ".aot.tmp");
     try {
-      int mainAt = childCommand.size() - 1; // the main class comes last
-      var record = new ArrayList<>(childCommand.subList(0, mainAt));
-      record.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
+      var record = new ArrayList<>(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
       record.addAll(QUIET);
-      record.addAll(List.of(ChildJvm.MAIN_CLASS, "-", "exercise"));
-      if (!run(record)) {
+      if (!StartMethods.runTrainee(record, TRAINING_TIMEOUT_S) || !Files.isRegularFile(conf) || Files.size(conf) == 0) {
         return;
       }
-      var create = new ArrayList<>(childCommand.subList(0, mainAt));
+      List<String> launcher = ChildJvm.launcher(List.of());
+      var create = new ArrayList<>(launcher.subList(0, launcher.size() - 1)); // the main class comes last
       create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + tmp));
       create.addAll(QUIET);
       if (run(create)) {
@@ -190,7 +190,7 @@ final class AotCache {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+    if (!p.waitFor(TRAINING_TIMEOUT_S, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       return false;
     }

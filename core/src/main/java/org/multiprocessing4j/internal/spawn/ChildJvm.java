@@ -44,7 +44,7 @@ public final class ChildJvm {
    * ~4 MiB larger (measured with {@code -XX:CompileCommand=MemStat}, JDK 25). Interpreted, the
    * method costs a little more per class spun; the start benchmarks did not get slower.
    */
-  private static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
+  static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
       "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT);
 
   private static volatile Path executable;

@@ -28,8 +28,9 @@ import org.multiprocessing4j.internal.pickle.Codec;
  *
  * <p>Arguments: the path of the parent's control FIFO and a mode. {@code spawn}: read the launch
  * frame from stdin and run the process. {@code spare}: pre-warm, report READY, then do the same
- * (the {@code warm} start method). {@code train}: build the AOT cache ({@link AotCache}).
- * {@code exercise}: run the start path once on a dummy process and exit (the AOT training run).
+ * (the {@code warm} start method). {@code train}: build the AOT cache ({@link AotCache}), by
+ * starting a child in {@code trainee} mode (a spare without the shared-memory rehearsal) and
+ * handing it a process to run.
  *
  * <p>After the launch frame, stdin is only watched for EOF: EOF means the parent is gone, however
  * it died, and the child halts at once. User code sees an empty {@code System.in}.
@@ -42,6 +43,10 @@ public final class ChildMain {
   private static final int HINT_DECODES = 100;
   /** Data bytes of the ring {@link #prewarmSharedMemory()} uses. */
   private static final int WARM_UP_RING_BYTES = 4096;
+  /** The mode of a spare JVM ({@code warm} start method). */
+  static final String SPARE = "spare";
+  /** The mode of the AOT training run: a spare without the shared-memory rehearsal, started by the trainer. */
+  static final String TRAINEE = "trainee";
 
   private static volatile boolean reportExits = true;
   private static volatile boolean signalled;
@@ -56,11 +61,7 @@ public final class ChildMain {
   public static void main(String[] args) throws Exception {
     String mode = args[1];
     if (mode.equals("train")) {
-      AotCache.train(ChildJvm.launcher(List.of()), Path.of(args[2]));
-      return;
-    }
-    if (mode.equals("exercise")) {
-      exercise();
+      AotCache.train(Path.of(args[2]));
       return;
     }
     // as early as possible: a SIGTERM that arrives while the exit logger is being configured
@@ -76,9 +77,11 @@ public final class ChildMain {
     var launched = new CountDownLatch(1);
     // started now, not after the launch: creating a thread costs milliseconds in a young JVM
     Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
-    if (mode.equals("spare")) {
+    if (mode.equals(SPARE) || mode.equals(TRAINEE)) {
       prewarm();
-      prewarmSharedMemory();
+      if (mode.equals(SPARE)) {
+        prewarmSharedMemory();
+      }
       if (control != null) {
         control.send(ControlMessage.READY, 0);
       }
@@ -237,35 +240,10 @@ public final class ChildMain {
   /** What {@link #prewarm()} serializes: a record with a primitive, a box, a list and an array. */
   private record WarmUpRecord(int i, Long l, List<Object> list, Object[] array) implements java.io.Serializable {}
 
-  /**
-   * The AOT training run: the start path of a child, so that its classes land in the cache — the
-   * warm-up, a control message (through a FIFO of its own), and reading a launch frame.
-   */
-  private static void exercise() throws IOException {
-    prewarm();
-    Path dir = java.nio.file.Files.createTempDirectory("mp4j-train");
-    Path fifo = dir.resolve("control.fifo");
-    try {
-      ControlServer.makeFifo(fifo);
-      try (var server = FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
-          java.nio.file.StandardOpenOption.WRITE)) {
-        ControlClient client = ControlClient.connect(fifo.toString());
-        if (client != null) {
-          client.send(ControlMessage.READY, 0);
-          server.read(java.nio.ByteBuffer.allocate(ControlMessage.BYTES));
-        }
-      }
-      var frame = new java.io.ByteArrayOutputStream();
-      var spec = new LaunchSpec(new byte[32], 1, "MainProcess", 1, "", false,
-          Codec.encode(ProcessAccess.get().travelForm(new Process(() -> { })), "a training process"));
-      spec.writeTo(new java.io.DataOutputStream(frame));
-      LaunchSpec.readFrom(new DataInputStream(new ByteArrayInputStream(frame.toByteArray())));
-    } finally {
-      java.nio.file.Files.deleteIfExists(fifo);
-      java.nio.file.Files.deleteIfExists(dir);
-    }
+  /** What the AOT training run's process runs: nothing (the start path around it is the point). */
+  static void trainingTarget() {
+    // the training is the start and exit of the child around this call
   }
-
 
   /**
    * Learns the status of a {@code System.exit(n)} called by user code, through the JDK's

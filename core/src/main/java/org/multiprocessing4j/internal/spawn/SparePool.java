@@ -115,7 +115,7 @@ public final class SparePool {
   }
 
   private List<String> currentCommand() {
-    List<String> cmd = ChildJvm.command("spare", AotCache.options());
+    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options());
     if (!cmd.equals(command)) {
       shutdown(); // options changed: spares booted with the old ones would run the wrong JVM
       command = cmd;

@@ -41,6 +41,28 @@ public final class StartMethods {
     return popen;
   }
 
+  /**
+   * The AOT training run ({@link AotCache#train}): starts a child JVM with {@code aotOptions} in
+   * {@link ChildMain#TRAINEE} mode, hands it a process, and waits for it to exit.
+   *
+   * @return whether it ran the process and exited with status 0 in time
+   */
+  static boolean runTrainee(List<String> aotOptions, long timeoutSeconds) throws InterruptedException {
+    java.lang.Process child = ChildJvm.start(ChildJvm.command(ChildMain.TRAINEE, aotOptions));
+    var link = ControlServer.get().link(child.pid());
+    long pid = ProcessHandle.current().pid();
+    var process = new org.multiprocessing4j.Process(ChildMain::trainingTarget);
+    byte[] payload = org.multiprocessing4j.internal.pickle.Codec.encode(
+        ProcessAccess.get().travelForm(process), "the training process");
+    JvmPopen.launch(child, new LaunchSpec(new byte[32], pid, "MainProcess", pid, "", false, payload));
+    if (!child.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+      child.destroyForcibly();
+      return false;
+    }
+    ControlServer.get().forget(child.pid());
+    return child.exitValue() == 0 && link.done.getNow(-1) == 0;
+  }
+
   /** Starts a thread that runs {@code body} and finishes with its exit code. */
   public static Popen startThread(String name, boolean daemon, IntSupplier body) {
     return new ThreadPopen(name, daemon, body);

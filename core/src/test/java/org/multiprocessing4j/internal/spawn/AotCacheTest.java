@@ -1,0 +1,70 @@
+package org.multiprocessing4j.internal.spawn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The AOT cache of child JVMs: the trainer runs a real child start and leaves a cache that a JVM
+ * with the child's options and class path takes. (Maven runs tests from class directories, which
+ * the JDK cannot cache, so the test makes a jar of the library first.)
+ */
+class AotCacheTest {
+
+  @Test
+  void trainingLeavesOnlyACacheThatAJvmWithTheChildOptionsAccepts(@TempDir Path dir) throws Exception {
+    Path jar = jarOfTheLibrary(dir.resolve("library.jar"));
+    Path cache = Files.createDirectories(dir.resolve("aot")).resolve("test.aot");
+    String java = ChildJvm.executable().toString();
+
+    var trainer = new ProcessBuilder(java, "-cp", jar.toString(), ChildMain.class.getName(), "-", "train",
+        cache.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("trainer.log").toFile()).start();
+    try {
+      assertThat(trainer.waitFor(3, TimeUnit.MINUTES)).as("the trainer finished").isTrue();
+    } finally {
+      trainer.destroyForcibly().waitFor();
+    }
+    assertThat(trainer.exitValue()).as(Files.readString(dir.resolve("trainer.log"))).isZero();
+    try (Stream<Path> left = Files.list(cache.getParent())) {
+      // no recorded configuration and no half-written cache stay behind
+      assertThat(left).containsExactly(cache);
+    }
+
+    // -XX:AOTMode=on: a JVM that cannot use the cache (wrong options, class path or JDK) refuses to start
+    List<String> check = new ArrayList<>(List.of(java));
+    check.addAll(ChildJvm.DEFAULT_OPTIONS);
+    check.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:AOTMode=on", "-XX:AOTCache=" + cache,
+        "-cp", jar.toString(), "-version"));
+    var jvm = new ProcessBuilder(check).redirectErrorStream(true).start();
+    String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(jvm.waitFor()).as(out).isZero();
+  }
+
+  /** The library's class directory (as Maven compiled it), packed into a jar. */
+  private static Path jarOfTheLibrary(Path jar) throws IOException, URISyntaxException {
+    Path classes = Path.of(ChildMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    try (OutputStream file = Files.newOutputStream(jar);
+        var out = new JarOutputStream(file);
+        Stream<Path> all = Files.walk(classes)) {
+      for (Path p : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+        out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+        Files.copy(p, out);
+        out.closeEntry();
+      }
+    }
+    return jar;
+  }
+}
