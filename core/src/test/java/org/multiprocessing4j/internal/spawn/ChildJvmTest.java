@@ -39,6 +39,7 @@ class ChildJvmTest {
   void aChildGetsTheSmallFootprintDefaultsIncludingTheStackMapGeneratorKeptOutOfTheJit() {
     assertThat(ChildJvm.launcher(List.of())).containsSubsequence("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
         "-XX:CompileCommand=quiet",
-        "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock");
+        "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock",
+        "-XX:TrimNativeHeapInterval=1000");
   }
 }
