@@ -32,8 +32,6 @@ public final class ChildJvm {
    */
   static final String NO_STACK_MAP_JIT =
       "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock";
-  /** glibc's {@code malloc_trim} once a second, in a JVM thread of its own (JDK 22+ product option). */
-  static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=1000";
   /**
    * Defaults for a child: the serial collector boots fastest and keeps an idle child smallest
    * (notes/warm-start.md); a small initial heap (it still grows to the usual maximum) saves an
@@ -45,13 +43,9 @@ public final class ChildJvm {
    * chunks in a pool for up to 5 s and glibc keeps them after that, so an idle child stayed
    * ~4 MiB larger (measured with {@code -XX:CompileCommand=MemStat}, JDK 25). Interpreted, the
    * method costs a little more per class spun; the start benchmarks did not get slower.
-   *
-   * <p>{@link #TRIM_NATIVE_HEAP}: for the arenas of the other compilations (a warm spare compiles
-   * its whole start path), the JVM gives the C heap's free memory back to the OS every second:
-   * an idle warm child is ~3.5 MiB smaller (a spawned one, which compiles little, unchanged).
    */
   static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
-      "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT, TRIM_NATIVE_HEAP);
+      "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT);
 
   private static volatile Path executable;
   private static volatile List<String> userOptions = List.of();

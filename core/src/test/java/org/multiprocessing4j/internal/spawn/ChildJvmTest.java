@@ -39,7 +39,6 @@ class ChildJvmTest {
   void aChildGetsTheSmallFootprintDefaultsIncludingTheStackMapGeneratorKeptOutOfTheJit() {
     assertThat(ChildJvm.launcher(List.of())).containsSubsequence("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
         "-XX:CompileCommand=quiet",
-        "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock",
-        "-XX:TrimNativeHeapInterval=1000");
+        "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock");
   }
 }
