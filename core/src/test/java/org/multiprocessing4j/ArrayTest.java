@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multiprocessing4j.internal.pickle.Codec;
@@ -21,7 +20,6 @@ import org.multiprocessing4j.sharedctypes.CType;
 import org.multiprocessing4j.sharedctypes.SharedCTypes;
 
 /** {@link Array} across processes: CPython's {@code _TestArray}, and more. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class ArrayTest {
   private static final List<Integer> SEQ = List.of(680, 626, 934, 821, 150, 233, 548, 982, 714, 831);
 

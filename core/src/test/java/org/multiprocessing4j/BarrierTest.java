@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.SyncFixtures.SharedInts;
 import org.multiprocessing4j.function.SerializableRunnable;
 
@@ -25,7 +24,6 @@ import org.multiprocessing4j.function.SerializableRunnable;
  * The {@value #N} parties are two child processes, a thread and the test's own thread; shared
  * counters stand in for Python's {@code DummyList}.
  */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class BarrierTest {
   private static final int N = 4;
   /** Every barrier of these tests gives up at last, so that a failing party cannot hang the test. */

@@ -8,14 +8,12 @@ import static org.multiprocessing4j.SyncFixtures.start;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.sharedctypes.Array;
 import org.multiprocessing4j.sharedctypes.CType;
 import org.multiprocessing4j.sharedctypes.CharArray;
 import org.multiprocessing4j.sharedctypes.SharedCTypes;
 
 /** {@link CharArray}: ctypes' {@code c_char} arrays with {@code value} and {@code raw}. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class CharArrayTest {
 
   @Test

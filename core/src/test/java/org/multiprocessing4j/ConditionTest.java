@@ -15,12 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.SyncFixtures.SharedInts;
 import org.multiprocessing4j.internal.sync.ShmCondition;
 
 /** {@link Condition} across threads and processes; CPython's {@code _TestCondition} and more. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class ConditionTest {
 
   /** CPython's {@code f}: take the lock, say "sleeping", wait, say "woken", let go. */

@@ -14,11 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.internal.sync.ShmEvent;
 
 /** {@link Event} across threads and processes; CPython's {@code _TestEvent} and more. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class EventTest {
 
   @Test

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.internal.sync.ShmEvent;
 import org.multiprocessing4j.internal.sync.ShmLockBase;
 
@@ -21,7 +20,6 @@ import org.multiprocessing4j.internal.sync.ShmLockBase;
  * A lock whose holder is killed with SIGKILL: its waiters get {@link OwnerDiedException} naming
  * the dead pid soon after the kill (CPython's waiters hang), and the lock is free afterwards.
  */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class LockOwnerDeathTest {
   /** The promise: within 1 s past the waiter's 50 ms check slice; loose for 2 busy cores. */
   private static final Duration DETECTION_BOUND = Duration.ofSeconds(5);

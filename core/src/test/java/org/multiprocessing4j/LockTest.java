@@ -17,12 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.SyncFixtures.SharedInts;
 import org.multiprocessing4j.internal.sync.ShmLockBase;
 
 /** {@link Lock} across threads and processes; CPython's {@code _TestLock} and more. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class LockTest {
 
   @Test

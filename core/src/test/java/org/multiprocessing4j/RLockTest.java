@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.SyncFixtures.SharedInts;
 
 /** {@link RLock} across threads and processes; CPython's {@code _TestLock} RLock cases and more. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class RLockTest {
 
   @Test

@@ -13,11 +13,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.SyncFixtures.SharedInts;
 
 /** {@link Semaphore} and {@link BoundedSemaphore}; CPython's {@code _TestSemaphore} and more. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class SemaphoreTest {
 
   private static void countsDownAndUp(Semaphore sem) {

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multiprocessing4j.sharedctypes.Array;
@@ -25,7 +24,6 @@ import org.multiprocessing4j.sharedctypes.Value;
  * {@link SharedCTypes}: CPython's {@code _TestSharedCTypes}, {@code copy}, {@code synchronize},
  * and the specification's two examples with their exact output.
  */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class SharedCTypesTest {
   /** CPython's {@code _Foo(Structure)}: {@code x c_int, y c_double, z c_longlong}. */
   record Foo(int x, double y, long z) {}

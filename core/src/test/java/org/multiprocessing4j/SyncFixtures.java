@@ -13,14 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.multiprocessing4j.function.SerializableRunnable;
-import org.multiprocessing4j.internal.spawn.ProcessAccess;
 import org.multiprocessing4j.sharedmemory.SharedMemory;
 
 /** What the synchronization tests share: processes, shared counters, timing, and a leak check. */
@@ -162,43 +156,6 @@ final class SyncFixtures {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  /**
-   * Fails a test that leaves a segment of this process tree in /dev/shm ({@code mp4j-<root>-*}):
-   * every handle a test makes must be closed, every process ended.
-   */
-  static final class NoLeftovers implements BeforeEachCallback, AfterEachCallback {
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NoLeftovers.class);
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-      context.getStore(NS).put("before", segments());
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-      @SuppressWarnings("unchecked") Set<String> before = context.getStore(NS).get("before", Set.class);
-      Set<String> left = segments();
-      left.removeAll(before);
-      if (!left.isEmpty()) {
-        removeLeftovers(left.toArray(String[]::new));
-        throw new AssertionError(context.getDisplayName() + " left segments in /dev/shm: " + left);
-      }
-    }
-
-    private static Set<String> segments() {
-      String prefix = "mp4j-" + ProcessAccess.rootPid() + "-";
-      Set<String> names = new TreeSet<>();
-      try (var files = Files.newDirectoryStream(SHM, prefix + "*")) {
-        for (Path p : files) {
-          names.add(p.getFileName().toString());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return names;
     }
   }
 

@@ -9,14 +9,12 @@ import static org.multiprocessing4j.SyncFixtures.start;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.internal.pickle.Codec;
 
 /**
  * Handles of the synchronization primitives are serializable: sent through a queue (or captured
  * by a target) they reattach to the same object in the receiving process.
  */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class SyncHandleTest {
 
   @Test

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multiprocessing4j.internal.pickle.Codec;
@@ -20,7 +19,6 @@ import org.multiprocessing4j.sharedctypes.SharedCTypes;
 import org.multiprocessing4j.sharedctypes.Value;
 
 /** {@link Value} across processes: CPython's {@code _TestValue}, the lock-free operations, and more. */
-@ExtendWith(SyncFixtures.NoLeftovers.class)
 class ValueTest {
   /** CPython's {@code codes_values}: (typecode, initial, what the child writes). */
   private static final List<Object[]> CODES_VALUES = List.of(

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.multiprocessing4j.internal.shm.ShmLedger;
 import org.multiprocessing4j.internal.spawn.SparePool;
 
 /**
@@ -42,7 +43,9 @@ import org.multiprocessing4j.internal.spawn.SparePool;
  * <p>Shared memory: {@code /dev/shm} is shared with every other build on the machine, so a new
  * file counts as this test's only when its name carries the pid of this JVM, of a descendant, or
  * of a JVM a test started itself ({@link #registerOwnedPid}), as in {@code mp4j-<pid>-<random>}
- * (DESIGN.md §4), or carries no pid at all. Leaked files are reported and deleted.
+ * (DESIGN.md §4), or carries no pid at all. A {@code SharedMemory} block this JVM created during
+ * the test under a name of the test's own choosing (any name) and did not unlink counts too
+ * ({@link ShmLedger}). Leaked files are reported and deleted, so that one leak fails one test.
  */
 public final class LeakCheckExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
@@ -64,10 +67,10 @@ public final class LeakCheckExtension
    * What existed before a test (or a test class): processes alive then belong to an enclosing
    * fixture (a pool made in {@code @BeforeAll}), which the class-level check covers.
    */
-  public record Snapshot(Set<String> shmFiles, Set<Long> processes) {
-    /** A snapshot of nothing: every process and file counts. */
+  public record Snapshot(Set<String> shmFiles, Set<Long> processes, Set<String> blocks) {
+    /** A snapshot of the files only: every process and every block not unlinked counts. */
     public Snapshot(Set<String> shmFiles) {
-      this(shmFiles, Set.of());
+      this(shmFiles, Set.of(), Set.of());
     }
   }
 
@@ -86,7 +89,7 @@ public final class LeakCheckExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    context.getStore(NAMESPACE).put(SNAPSHOT, new Snapshot(shmFiles()));
+    context.getStore(NAMESPACE).put(SNAPSHOT, new Snapshot(shmFiles(), Set.of(), ShmLedger.createdNotUnlinked()));
   }
 
   @Override
@@ -109,7 +112,8 @@ public final class LeakCheckExtension
 
   /** Takes the snapshot a later {@link #verify} compares with: files and child processes now. */
   public static Snapshot snapshot() {
-    return new Snapshot(shmFiles(), nonSpareDescendants().stream().map(ProcessHandle::pid).collect(Collectors.toSet()));
+    return new Snapshot(shmFiles(), nonSpareDescendants().stream().map(ProcessHandle::pid).collect(Collectors.toSet()),
+        ShmLedger.createdNotUnlinked());
   }
 
   /**
@@ -207,17 +211,27 @@ public final class LeakCheckExtension
     Set<Long> ours = new HashSet<>(OWNED_PIDS);
     ours.add(ProcessHandle.current().pid());
     ProcessHandle.current().descendants().forEach(h -> ours.add(h.pid()));
-    var leaked = new ArrayList<String>();
+    var names = new java.util.TreeSet<String>();
     for (String name : shmFiles()) {
-      if (before.shmFiles().contains(name) || !belongsTo(name, ours)) {
-        continue;
+      if (!before.shmFiles().contains(name) && belongsTo(name, ours)) {
+        names.add(name);
       }
-      leaked.add("file " + SHM.resolve(name) + " was created and not unlinked");
+    }
+    for (String name : ShmLedger.createdNotUnlinked()) {
+      if (!before.blocks().contains(name) && Files.exists(SHM.resolve(name))) {
+        names.add(name);
+      }
+    }
+    var leaked = new ArrayList<String>();
+    for (String name : names) {
+      leaked.add("file " + SHM.resolve(name) + " was created and not unlinked (unlink every SharedMemory and"
+          + " ShareableList, close every handle a test makes, end every process)");
       try {
         Files.deleteIfExists(SHM.resolve(name));
       } catch (IOException e) {
         leaked.add("and could not be deleted: " + e);
       }
+      ShmLedger.unlinked(name);
     }
     return leaked;
   }
