@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.internal.spawn.SparePool;
+import org.multiprocessing4j.sharedmemory.SharedMemory;
 
 /** The leak check itself: it must report (and clean up) what a test leaves behind, and only that. */
 class LeakCheckExtensionTest {
@@ -134,6 +135,21 @@ class LeakCheckExtensionTest {
       assertThat(foreign).exists();
     } finally {
       Files.delete(foreign);
+    }
+  }
+
+  @Test
+  void reportsAndDeletesASharedMemoryBlockOfAnyNameCreatedAndNotUnlinked() {
+    var before = LeakCheckExtension.snapshot();
+    String name = "leakcheck_" + UUID.randomUUID().toString().replace("-", "");
+    Path file = LeakCheckExtension.SHM.resolve(name);
+    try (var block = SharedMemory.create(name, 4096)) {
+      AssertionError error = catchThrowableOfType(AssertionError.class,
+          () -> LeakCheckExtension.verify(before, SHORT_GRACE));
+
+      assertThat(error).isNotNull();
+      assertThat(error.getMessage()).contains("file " + file + " was created and not unlinked");
+      assertThat(file).doesNotExist();
     }
   }
 
