@@ -41,8 +41,12 @@ import org.multiprocessing4j.internal.spawn.ExitHooks;
  *
  * @param <E> the type of the items
  */
-public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
+public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Codec.Portable {
   @Serial private static final long serialVersionUID = 1L;
+
+  static {
+    registerPortable();
+  }
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   /** A waiter on a queue counter re-reads it at least this often. */
@@ -472,7 +476,32 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
 
   // ------------------------------------------------------------------------------ serialization
 
-  /** Travels as its segment's name; the receiver attaches (see {@link ShmSegment}). */
+  /**
+   * In the codec a queue travels as its segment's name (its portable form, no JDK serialization:
+   * a young JVM, such as a new pool worker, would pay ~40 ms to set that up); the receiver
+   * attaches (see {@link ShmSegment}).
+   */
+  @Override
+  public Object[] portableFields() {
+    checkOpen("send");
+    return new Object[] {name};
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void registerPortable() {
+    Codec.registerPortable((Class) RingQueue.class, new Attacher());
+  }
+
+  /** Builds the receiving end of a queue from its portable form. */
+  private static final class Attacher implements java.util.function.Function<Object[], RingQueue<?>> {
+    @Override
+    public RingQueue<?> apply(Object[] fields) {
+      // null while a spare decodes a hint: see Codec.decodeToWarmUp
+      return Codec.warmingUp() ? null : new RingQueue<>(ShmSegment.attach((String) fields[0]));
+    }
+  }
+
+  /** Inside a value that goes through JDK serialization: travels as its segment's name, as above. */
   @Serial
   private Object writeReplace() {
     checkOpen("send");

@@ -262,4 +262,24 @@ class CodecTest {
     assertThat(f.apply(1)).isEqualTo(2);
     assertThat(Codec.encode(new Job("j", new int[0], null), "a job")[0]).isEqualTo(Tagged.PORTABLE);
   }
+
+  @Test
+  void aQueueTravelsInItsPortableFormAsItsNameAndTheReceiverAttaches() {
+    org.multiprocessing4j.internal.queue.RingQueue<Object> queue =
+        org.multiprocessing4j.internal.queue.RingQueue.create(0, false);
+    try {
+      byte[] bytes = Codec.encode(queue, "a queue");
+      assertThat(bytes[0]).isEqualTo(Tagged.PORTABLE);
+      @SuppressWarnings("unchecked")
+      var received = (org.multiprocessing4j.internal.queue.RingQueue<Object>) Codec.decode(bytes);
+      try {
+        queue.put("through the attached handle");
+        assertThat(received.get()).isEqualTo("through the attached handle");
+      } finally {
+        received.closeAndReap();
+      }
+    } finally {
+      queue.closeAndReap();
+    }
+  }
 }
