@@ -30,8 +30,12 @@ import org.multiprocessing4j.internal.shm.ShmSweeper;
  * {@link ConnectionClosedException} (Python's {@code EOFError}) instead of waiting for ever, and a
  * {@code send} that finds no reader left gets it too (Python's {@code BrokenPipeError}).
  */
-public final class RingConnection implements Connection, Codec.Transferable {
+public final class RingConnection implements Connection, Codec.Transferable, Codec.Portable {
   @Serial private static final long serialVersionUID = 1L;
+
+  static {
+    Codec.registerPortable(RingConnection.class, new Attacher());
+  }
 
   private final String name;
   private final int end;
@@ -259,7 +263,28 @@ public final class RingConnection implements Connection, Codec.Transferable {
 
   // ------------------------------------------------------------------------------ serialization
 
-  /** Travels as the pipe's name and end; the receiving process attaches and counts itself in. */
+  /**
+   * In the codec a connection travels as the pipe's name and end (its portable form, no JDK
+   * serialization: a young JVM would pay ~40 ms to set that up); the receiving process attaches
+   * and counts itself in.
+   */
+  @Override
+  public Object[] portableFields() {
+    checkOpen("send the connection");
+    Codec.noteSent(this);
+    return new Object[] {name, end};
+  }
+
+  /** Builds the receiving end of a connection from its portable form. */
+  private static final class Attacher implements java.util.function.Function<Object[], RingConnection> {
+    @Override
+    public RingConnection apply(Object[] fields) {
+      // null while a spare decodes a hint: see Codec.decodeToWarmUp
+      return Codec.warmingUp() ? null : new RingConnection(ShmSegment.attach((String) fields[0]), (Integer) fields[1]);
+    }
+  }
+
+  /** Inside a value that goes through JDK serialization: travels as in the portable form. */
   @Serial
   private Object writeReplace() {
     checkOpen("send the connection");

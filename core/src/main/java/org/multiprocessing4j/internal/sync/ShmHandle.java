@@ -14,14 +14,25 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * {@link #close()}, refuses to be used after that ({@link #checkOpen()}), is equal to every other
  * handle of the same class and segment, and travels between processes as the segment's name.
  *
- * <p>Serialized form. {@link #writeReplace()} sends a {@link Ref}: the segment's name and what
- * else the class needs to attach ({@link #how()}). The receiver's {@code readResolve} attaches a
- * new handle of the same object, except while {@link Codec#warmingUp()}: a warm spare decoding a
+ * <p>Travelling form: the segment's name and what else the class needs to attach
+ * ({@link #how()}). In the codec that is the handle's portable form ({@link #portableFields()}; no
+ * JDK serialization, which a young JVM pays ~40 ms to set up); inside a value that goes through
+ * JDK serialization, {@link #writeReplace()} sends the same as a {@link Ref}. The receiver attaches
+ * a new handle of the same object, except while {@link Codec#warmingUp()}: a warm spare decoding a
  * hint must not attach (see {@code Codec.decodeToWarmUp}), so it gets null. A handle's own fields
  * never travel; a stream that holds them is refused.
  */
-abstract sealed class ShmHandle implements Serializable permits ShmAcquirable, ShmEvent, ShmBarrier, ShmCondition {
+abstract sealed class ShmHandle implements Serializable, Codec.Portable
+    permits ShmAcquirable, ShmEvent, ShmBarrier, ShmCondition {
   @Serial private static final long serialVersionUID = 1L;
+
+  static {
+    // every concrete handle class; a receiver that initializes one of them runs this first
+    for (Class<?> c : java.util.List.of(ShmLock.class, ShmRLock.class, ShmSemaphore.class, ShmSemaphore.Bounded.class,
+        ShmEvent.class, ShmBarrier.class, ShmCondition.class)) {
+      registerPortable(c);
+    }
+  }
 
   final String name;
   final transient ShmSegment segment;
@@ -86,7 +97,29 @@ abstract sealed class ShmHandle implements Serializable permits ShmAcquirable, S
     return name.hashCode();
   }
 
-  /** Travels as its segment's name (and {@link #how()}); the receiver attaches (see {@link ShmSegment}). */
+  /** The portable form: the segment's name and {@link #how()}; the receiver attaches (see {@link ShmSegment}). */
+  @Override
+  public final Object[] portableFields() {
+    checkOpen();
+    return new Object[] {name, how()};
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void registerPortable(Class<?> type) {
+    Codec.registerPortable((Class) type, Attacher.INSTANCE);
+  }
+
+  /** Builds the receiving process's handle from the portable form. */
+  private static final class Attacher implements java.util.function.Function<Object[], ShmHandle> {
+    static final Attacher INSTANCE = new Attacher();
+
+    @Override
+    public ShmHandle apply(Object[] fields) {
+      return Codec.warmingUp() ? null : ((Attach) fields[1]).attach((String) fields[0]); // null: see Codec.decodeToWarmUp
+    }
+  }
+
+  /** Inside a value that goes through JDK serialization: the same as the portable form, as a {@link Ref}. */
   @Serial
   final Object writeReplace() {
     checkOpen();

@@ -282,4 +282,34 @@ class CodecTest {
       queue.closeAndReap();
     }
   }
+
+  @Test
+  void aLockAndAPipeEndTravelInTheirPortableFormsAndTheReceiverAttaches() {
+    var lock = org.multiprocessing4j.internal.sync.ShmLock.create();
+    var pipe = org.multiprocessing4j.internal.pipe.RingConnection.create(true);
+    try {
+      byte[] lockBytes = Codec.encode(lock, "a lock");
+      byte[] endBytes = Codec.encode(pipe.conn2(), "a pipe end");
+      assertThat(lockBytes[0]).isEqualTo(Tagged.PORTABLE);
+      assertThat(endBytes[0]).isEqualTo(Tagged.PORTABLE);
+
+      var lock2 = (org.multiprocessing4j.Lock) Codec.decode(lockBytes);
+      var end2 = (org.multiprocessing4j.connection.Connection) Codec.decode(endBytes);
+      try {
+        assertThat(lock2).isEqualTo(lock);
+        assertThat(lock.acquire(false)).isTrue();
+        assertThat(lock2.acquire(false)).as("the same lock, seen through the attached handle").isFalse();
+        lock.release();
+        pipe.conn1().send("over the attached end");
+        assertThat(end2.recv()).isEqualTo("over the attached end");
+      } finally {
+        ((org.multiprocessing4j.internal.sync.ShmLock) lock2).close();
+        end2.close();
+      }
+    } finally {
+      lock.close();
+      pipe.conn1().close();
+      pipe.conn2().close();
+    }
+  }
 }
