@@ -23,7 +23,7 @@ class PoolMessagesTest {
         new PoolMessages.Stop(),
         new PoolMessages.Ready(1, 4711L, 123_456_789L),
         new PoolMessages.Result(7L, 3, 1, true, List.of(1, 4, 9), 1_000L),
-        new PoolMessages.Result(8L, 0, 0, false, new IllegalStateException("x").getMessage(), 2L),
+        new PoolMessages.Result(8L, 0, 0, false, "a failure described by a string", 2L),
         new PoolMessages.Exited(1, 2, -9),
         new PoolMessages.Exited(0, 0, null),
         new PoolMessages.Shutdown());
@@ -33,5 +33,18 @@ class PoolMessagesTest {
       assertThat(bytes[0]).as("tag of %s", m).isEqualTo(portable);
       assertThat(Codec.decode(bytes)).isEqualTo(m);
     }
+  }
+
+  @Test
+  void aFailedResultCarriesTheTasksExceptionWithItsMessage() {
+    var failed = new PoolMessages.Result(9L, 1, 0, false, new IllegalStateException("the task failed"), 5L);
+
+    var back = (PoolMessages.Result) Codec.decode(Codec.encode(failed, "a failed result"));
+
+    assertThat(back.ok()).isFalse();
+    assertThat(back.job()).isEqualTo(9L);
+    assertThat(back.chunk()).isEqualTo(1);
+    assertThat(back.value()).isInstanceOf(IllegalStateException.class);
+    assertThat(((Throwable) back.value()).getMessage()).isEqualTo("the task failed");
   }
 }

@@ -60,7 +60,7 @@ public final class Codec {
     SENT.remove();
   }
 
-  /** Called by a {@link Transferable} handle's {@code writeReplace}. */
+  /** Called by a {@link Transferable} handle when it is written ({@code portableFields} or {@code writeReplace}). */
   public static void noteSent(Transferable handle) {
     List<Transferable> list = SENT.get();
     if (list != null) {
@@ -93,7 +93,8 @@ public final class Codec {
   /**
    * Decodes {@code data} only to load and link the classes it names (a warm spare's hint). Handles
    * to shared objects met on the way must not attach (they would hold the object alive in an idle
-   * JVM): their {@code readResolve} checks {@link #warmingUp()} and returns a placeholder.
+   * JVM): their portable factories and {@code readResolve} methods check {@link #warmingUp()} and
+   * return a placeholder (null).
    */
   public static void decodeToWarmUp(byte[] data) {
     WARMING_UP.set(Boolean.TRUE);
@@ -117,9 +118,15 @@ public final class Codec {
    */
   public static byte[] encode(Object value, String what) {
     var out = new Tagged.Writer();
+    List<Transferable> sent = SENT.get();
+    int sentBefore = sent == null ? 0 : sent.size();
     try {
       if (!Tagged.encode(value, out)) {
         out.reset();
+        if (sent != null) {
+          // the tagged attempt noted the handles it met; the JDK encoding notes them again
+          sent.subList(sentBefore, sent.size()).clear();
+        }
         Tagged.encodeWholeWithJdk(value, out);
       }
     } catch (NotSerializableException e) {

@@ -264,9 +264,9 @@ public final class RingConnection implements Connection, Codec.Transferable, Cod
   // ------------------------------------------------------------------------------ serialization
 
   /**
-   * In the codec a connection travels as the pipe's name and end (its portable form, no JDK
-   * serialization: a young JVM would pay ~40 ms to set that up); the receiving process attaches
-   * and counts itself in.
+   * The portable form (Python: {@code multiprocessing.reduction}'s {@code reduce_connection}): in
+   * the codec a connection travels as the pipe's name and end, without JDK serialization (a young
+   * JVM would pay ~40 ms to set that up); the receiving process attaches and counts itself in.
    */
   @Override
   public Object[] portableFields() {

@@ -477,9 +477,9 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   // ------------------------------------------------------------------------------ serialization
 
   /**
-   * In the codec a queue travels as its segment's name (its portable form, no JDK serialization:
-   * a young JVM, such as a new pool worker, would pay ~40 ms to set that up); the receiver
-   * attaches (see {@link ShmSegment}).
+   * The portable form (Python: what {@code Queue.__getstate__} pickles): in the codec a queue
+   * travels as its segment's name, without JDK serialization (a young JVM, such as a new pool
+   * worker, would pay ~40 ms to set that up); the receiver attaches (see {@link ShmSegment}).
    */
   @Override
   public Object[] portableFields() {

@@ -16,16 +16,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The JDK 25 AOT cache of child JVMs (JEP 483/514): classes of the child's start path loaded and
- * linked ahead of time, which takes roughly a third off a child's boot (notes/warm-start.md).
+ * linked ahead of time, which takes roughly a third off a child's boot (notes/warm-start.md). It
+ * holds classes only, no method profiles (JEP 515): see {@link #train}.
  *
  * <p>The cache is keyed by everything that makes it valid: the {@code java} launcher, the JDK
  * version, the child's options, and each class path jar's path, size and modification time. It
  * lives in {@code ~/.cache/multiprocessing4j/aot/<key>.aot}. When it is missing, the first child
- * start launches a trainer in the background ({@link ChildMain} in "train" mode) and goes on
- * without the cache; later starts find it. The trainer records a configuration while running the
- * child start path, assembles the cache into a temporary file, and renames it into place, so a
- * half-written cache is never used. A stale or unreadable cache never breaks a start: the JVM
- * ignores it (its messages about that are switched off).
+ * start launches a trainer in the background ({@link ChildMain} in "train" mode, given the
+ * {@code setJvmOptions} options) and goes on without the cache; later starts find it. The trainer
+ * is the parent of one real start: a child in "trainee" mode records a configuration while it
+ * boots, receives a process and runs it; the trainer then assembles the cache into a temporary
+ * file and renames it into place, so a half-written cache is never used. A stale or unreadable
+ * cache never breaks a start: the JVM ignores it (its messages about that are switched off).
  *
  * <p>Only a class path made of jars can be cached (a JDK restriction); directories on the class
  * path (as in a Maven test run) or a module path turn the cache off. {@code -Dmp4j.aot=false}
@@ -49,11 +51,11 @@ final class AotCache {
         || AotCache.class.getModule().isNamed()) {
       return List.of();
     }
-    Path cache = cacheFile();
+    Memo m = memo();
+    Path cache = m.file.orElse(null);
     if (cache == null) {
       return List.of();
     }
-    Memo m = memo;
     if (m.options != null) {
       return m.options; // found before: not looked for again (a cache deleted since is ignored by the JVM)
     }
@@ -68,8 +70,11 @@ final class AotCache {
     return List.of();
   }
 
-  /** The cache file for the current class path and options, or null when it cannot be cached. */
-  static Path cacheFile() {
+  /**
+   * The cache file (and, once found, the options) for the current class path and options. One
+   * object for both: settings changed in between cannot pair one's file with the other's options.
+   */
+  private static Memo memo() {
     // hashing the class path stats every jar: do it once per set of settings, not per start
     List<Object> settings = List.of(System.getProperty("java.class.path", ""), ChildJvm.executable(),
         ChildJvm.jvmOptions());
@@ -77,7 +82,7 @@ final class AotCache {
     if (m == null || !m.settings.equals(settings)) {
       m = memo = new Memo(settings, Optional.ofNullable(computeCacheFile()));
     }
-    return m.file.orElse(null);
+    return m;
   }
 
   /** The cache file for one set of settings, and the options that use it once it exists. */
@@ -133,6 +138,7 @@ final class AotCache {
       Files.createDirectories(cache.getParent());
       var cmd = new ArrayList<>(ChildJvm.launcher(List.of()));
       cmd.addAll(List.of("-", "train", cache.toString()));
+      cmd.addAll(ChildJvm.jvmOptions()); // the trainee gets them as the children will (setJvmOptions)
       new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)

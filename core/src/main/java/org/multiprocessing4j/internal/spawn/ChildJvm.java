@@ -85,7 +85,7 @@ public final class ChildJvm {
 
   /**
    * The full command line of a child JVM in the given mode ({@code spawn}, {@code spare},
-   * {@code train}); unmodifiable. Built once per mode and set of settings: a warm start asks for
+   * {@code trainee}); unmodifiable. Built once per mode and set of settings: a warm start asks for
    * it every time, and building it anew (streams, a regular expression) took a tenth of a
    * millisecond of rarely-run, interpreted code.
    */

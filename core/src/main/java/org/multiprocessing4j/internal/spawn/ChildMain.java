@@ -61,6 +61,7 @@ public final class ChildMain {
   public static void main(String[] args) throws Exception {
     String mode = args[1];
     if (mode.equals("train")) {
+      ChildJvm.setJvmOptions(Arrays.asList(args).subList(3, args.length)); // the children's setJvmOptions
       AotCache.train(Path.of(args[2]));
       return;
     }

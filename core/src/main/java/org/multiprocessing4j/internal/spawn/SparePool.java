@@ -138,8 +138,8 @@ public final class SparePool {
   }
 
   /**
-   * Boots replacement spares (and, for {@code newWork}, sends the idle ones the new hint) on a
-   * virtual thread, once the process just started has finished ({@code startedDone}) or after
+   * Boots replacement spares (and, for {@code newWork}, sends the idle ones the new hint) on the
+   * {@link #REFILLER} thread (one request after another), once the process just started has finished ({@code startedDone}) or after
    * {@value #REFILL_DELAY_MS} ms: starting a JVM costs a fork/exec of this (large) process, which a
    * {@code start()} should not wait for, and a booting JVM or a spare decoding a hint keeps the
    * cores busy for a while, which the process just started should not compete with.

@@ -15,6 +15,9 @@ public final class StartMethods {
   /** Every start method, the default first. */
   public static final List<String> ALL = List.of(SPAWN, WARM, THREAD);
 
+  /** How long the training run waits for the trainee's last control records. */
+  private static final long LINK_SYNC_WAIT_MS = 1000;
+
   private StartMethods() {}
 
   /** Checks a start method name, with a message listing the valid ones. */
@@ -45,7 +48,8 @@ public final class StartMethods {
    * The AOT training run ({@link AotCache#train}): starts a child JVM with {@code aotOptions} in
    * {@link ChildMain#TRAINEE} mode, hands it a process, and waits for it to exit.
    *
-   * @return whether it ran the process and exited with status 0 in time
+   * @return whether it exited with status 0 in time (a trainee whose parent goes away, or whose
+   *     process fails, exits with another status)
    */
   static boolean runTrainee(List<String> aotOptions, long timeoutSeconds) throws InterruptedException {
     java.lang.Process child = ChildJvm.start(ChildJvm.command(ChildMain.TRAINEE, aotOptions));
@@ -59,8 +63,9 @@ public final class StartMethods {
       child.destroyForcibly();
       return false;
     }
-    ControlServer.get().forget(child.pid());
-    return child.exitValue() == 0 && link.done.getNow(-1) == 0;
+    ControlServer.get().sync(LINK_SYNC_WAIT_MS); // its last control records are read before the link goes
+    ControlServer.get().forget(link.pid);
+    return child.exitValue() == 0;
   }
 
   /** Starts a thread that runs {@code body} and finishes with its exit code. */

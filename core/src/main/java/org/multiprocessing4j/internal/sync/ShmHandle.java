@@ -97,7 +97,10 @@ abstract sealed class ShmHandle implements Serializable, Codec.Portable
     return name.hashCode();
   }
 
-  /** The portable form: the segment's name and {@link #how()}; the receiver attaches (see {@link ShmSegment}). */
+  /**
+   * The portable form (Python: what {@code SemLock.__getstate__} pickles, a handle to the same
+   * semaphore): the segment's name and {@link #how()}; the receiver attaches (see {@link ShmSegment}).
+   */
   @Override
   public final Object[] portableFields() {
     checkOpen();

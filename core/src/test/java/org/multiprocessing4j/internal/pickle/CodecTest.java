@@ -312,4 +312,50 @@ class CodecTest {
       pipe.conn2().close();
     }
   }
+
+  @Test
+  void everySynchronizationHandleTravelsInItsPortableForm() {
+    var handles = List.<Object>of(org.multiprocessing4j.internal.sync.ShmLock.create(),
+        org.multiprocessing4j.internal.sync.ShmRLock.create(),
+        org.multiprocessing4j.internal.sync.ShmSemaphore.create(2, false),
+        org.multiprocessing4j.internal.sync.ShmSemaphore.create(2, true),
+        org.multiprocessing4j.internal.sync.ShmEvent.create(),
+        org.multiprocessing4j.internal.sync.ShmCondition.create(),
+        org.multiprocessing4j.internal.sync.ShmBarrier.create(2, null, null));
+    try {
+      for (Object h : handles) {
+        byte[] bytes = Codec.encode(h, "a handle");
+        assertThat(bytes[0]).as("tag of %s", h.getClass().getSimpleName()).isEqualTo(Tagged.PORTABLE);
+        Object received = Codec.decode(bytes);
+        assertThat(received).isEqualTo(h);
+        close(received);
+      }
+    } finally {
+      handles.forEach(CodecTest::close);
+    }
+  }
+
+  private static void close(Object handle) {
+    try {
+      ((AutoCloseable) handle).close();
+    } catch (Exception e) {
+      throw new AssertionError("cannot close " + handle, e);
+    }
+  }
+
+  @Test
+  void aPipeEndMetTwiceIsCountedOnceForTheReceiver() {
+    var pipe = org.multiprocessing4j.internal.pipe.RingConnection.create(true);
+    var sent = Codec.collectSent();
+    try {
+      // the same end twice: the tagged encoding gives up (sharing) and JDK serialization takes over
+      byte[] bytes = Codec.encode(new ArrayList<>(List.of(pipe.conn2(), pipe.conn2())), "two of the same end");
+      assertThat(bytes[0]).isNotEqualTo(Tagged.PORTABLE);
+      assertThat(sent).containsExactly((Codec.Transferable) pipe.conn2());
+    } finally {
+      Codec.stopCollecting();
+      pipe.conn1().close();
+      pipe.conn2().close();
+    }
+  }
 }
