@@ -301,11 +301,33 @@ public final class ShmBarrier extends ShmHandle implements Barrier {
     return "<Barrier at " + name + ": waiters=" + numberWaiting() + "/" + parties + ">";
   }
 
-  /** What a barrier handle needs besides its segment's name: its action and default timeout. */
-  private record Parts(SerializableRunnable action, Duration timeout) implements Attach {
+  /**
+   * What a barrier handle needs besides its segment's name: its action and default timeout.
+   * Portable (the timeout as nanoseconds), so that a young JVM receiving a barrier sets up neither
+   * the record codec nor JDK serialization for it.
+   */
+  private record Parts(SerializableRunnable action, Duration timeout)
+      implements Attach, org.multiprocessing4j.internal.pickle.Codec.Portable {
+    static {
+      org.multiprocessing4j.internal.pickle.Codec.registerPortable(Parts.class, new PartsFactory());
+    }
+
     @Override
     public ShmHandle attach(String name) {
       return ShmBarrier.attach(name, action, timeout);
+    }
+
+    @Override
+    public Object[] portableFields() {
+      return new Object[] {action, timeout == null ? null : timeout.toNanos()};
+    }
+  }
+
+  /** Builds {@link Parts} from its portable fields. */
+  private static final class PartsFactory implements java.util.function.Function<Object[], Parts> {
+    @Override
+    public Parts apply(Object[] f) {
+      return new Parts((SerializableRunnable) f[0], f[1] == null ? null : Duration.ofNanos((Long) f[1]));
     }
   }
 }

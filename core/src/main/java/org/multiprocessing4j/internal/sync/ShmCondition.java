@@ -444,11 +444,32 @@ public final class ShmCondition extends ShmHandle implements Condition {
     return "<Condition(" + lock + ", " + (isClosed() ? "unknown" : Integer.toString(sleepers())) + ")>";
   }
 
-  /** What a condition handle needs besides its segment's name: its lock's. */
-  private record Parts(String lockName, boolean recursive) implements Attach {
+  /**
+   * What a condition handle needs besides its segment's name: its lock's. Portable, so that a
+   * young JVM receiving a condition does not set up the record codec for it.
+   */
+  private record Parts(String lockName, boolean recursive)
+      implements Attach, org.multiprocessing4j.internal.pickle.Codec.Portable {
+    static {
+      org.multiprocessing4j.internal.pickle.Codec.registerPortable(Parts.class, new PartsFactory());
+    }
+
     @Override
     public ShmHandle attach(String name) {
       return ShmCondition.attach(name, lockName, recursive);
+    }
+
+    @Override
+    public Object[] portableFields() {
+      return new Object[] {lockName, recursive};
+    }
+  }
+
+  /** Builds {@link Parts} from its portable fields. */
+  private static final class PartsFactory implements java.util.function.Function<Object[], Parts> {
+    @Override
+    public Parts apply(Object[] f) {
+      return new Parts((String) f[0], (Boolean) f[1]);
     }
   }
 }

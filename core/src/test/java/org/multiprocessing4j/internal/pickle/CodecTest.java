@@ -321,11 +321,12 @@ class CodecTest {
         org.multiprocessing4j.internal.sync.ShmSemaphore.create(2, true),
         org.multiprocessing4j.internal.sync.ShmEvent.create(),
         org.multiprocessing4j.internal.sync.ShmCondition.create(),
-        org.multiprocessing4j.internal.sync.ShmBarrier.create(2, null, null));
+        org.multiprocessing4j.internal.sync.ShmBarrier.create(2, CodecTest::barrierAction, java.time.Duration.ofSeconds(5)));
     try {
       for (Object h : handles) {
         byte[] bytes = Codec.encode(h, "a handle");
         assertThat(bytes[0]).as("tag of %s", h.getClass().getSimpleName()).isEqualTo(Tagged.PORTABLE);
+        assertThat(containsJdkStream(bytes)).as("JDK serialization inside %s", h.getClass().getSimpleName()).isFalse();
         Object received = Codec.decode(bytes);
         assertThat(received).isEqualTo(h);
         close(received);
@@ -333,6 +334,20 @@ class CodecTest {
     } finally {
       handles.forEach(CodecTest::close);
     }
+  }
+
+  private static void barrierAction() {
+    // a barrier's action travels as a serializable method reference
+  }
+
+  /** Whether the bytes hold a JDK serialization stream (its magic number and version). */
+  private static boolean containsJdkStream(byte[] bytes) {
+    for (int i = 0; i + 3 < bytes.length; i++) {
+      if (bytes[i] == (byte) 0xAC && bytes[i + 1] == (byte) 0xED && bytes[i + 2] == 0 && bytes[i + 3] == 5) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void close(Object handle) {
