@@ -16,6 +16,9 @@ import org.multiprocessing4j.internal.pickle.Codec;
  * 6–30 ms each on first use to set up the method handles of the record codec.
  */
 final class PoolMessages {
+  /** The fields of a message that has none (the codec only reads them). */
+  private static final Object[] NO_FIELDS = {};
+
   private PoolMessages() {}
 
   /** Pool → worker: the function of job {@code job}, sent once per worker and job. */
@@ -65,7 +68,7 @@ final class PoolMessages {
 
     @Override
     public Object[] portableFields() {
-      return new Object[0];
+      return NO_FIELDS;
     }
   }
 
@@ -117,7 +120,7 @@ final class PoolMessages {
 
     @Override
     public Object[] portableFields() {
-      return new Object[0];
+      return NO_FIELDS;
     }
   }
 

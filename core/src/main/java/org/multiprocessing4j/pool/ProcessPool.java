@@ -393,7 +393,7 @@ final class ProcessPool implements Pool {
         }
         // whatever else has arrived is handled with it: one lock, one dispatch, one flush
         batch.clear();
-        while (message != null && batch.size() < MAX_BATCH) {
+        while (message != null) {
           if (message instanceof PoolMessages.Shutdown) {
             handle(batch);
             return;
@@ -460,20 +460,18 @@ final class ProcessPool implements Pool {
 
   /** Handles one message from the result queue (lock held). */
   private void handleOne(Object message, List<Runnable> after) {
-    {
-      switch (message) {
-        case PoolMessages.Ready r -> {
-          Slot s = slots[r.worker()];
-          s.ready = true;
-          s.pid = r.pid();
-          s.startupNanos += r.startupNanos();
-          s.idleSince = System.nanoTime();
-          startupFailures = 0;
-        }
-        case PoolMessages.Result r -> onResult(r, after);
-        case PoolMessages.Exited e -> onExited(e, after);
-        default -> throw new IllegalStateException("the pool got an unknown message " + message);
+    switch (message) {
+      case PoolMessages.Ready r -> {
+        Slot s = slots[r.worker()];
+        s.ready = true;
+        s.pid = r.pid();
+        s.startupNanos += r.startupNanos();
+        s.idleSince = System.nanoTime();
+        startupFailures = 0;
       }
+      case PoolMessages.Result r -> onResult(r, after);
+      case PoolMessages.Exited e -> onExited(e, after);
+      default -> throw new IllegalStateException("the pool got an unknown message " + message);
     }
   }
 

@@ -63,7 +63,8 @@ public final class Codec {
   /** Called by a {@link Transferable} handle when it is written ({@code portableFields} or {@code writeReplace}). */
   public static void noteSent(Transferable handle) {
     List<Transferable> list = SENT.get();
-    if (list != null) {
+    // once per handle: a value the tagged encoding gives up on is written again by JDK serialization
+    if (list != null && list.stream().noneMatch(h -> h == handle)) {
       list.add(handle);
     }
   }
@@ -118,15 +119,9 @@ public final class Codec {
    */
   public static byte[] encode(Object value, String what) {
     var out = new Tagged.Writer();
-    List<Transferable> sent = SENT.get();
-    int sentBefore = sent == null ? 0 : sent.size();
     try {
       if (!Tagged.encode(value, out)) {
         out.reset();
-        if (sent != null) {
-          // the tagged attempt noted the handles it met; the JDK encoding notes them again
-          sent.subList(sentBefore, sent.size()).clear();
-        }
         Tagged.encodeWholeWithJdk(value, out);
       }
     } catch (NotSerializableException e) {

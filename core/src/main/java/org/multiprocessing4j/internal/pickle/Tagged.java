@@ -259,9 +259,8 @@ final class Tagged {
           for (MethodHandle accessor : plan.accessors) {
             write(plan.get(accessor, value), depth + 1);
           }
-        } else if (Lambdas.PLANS.get(c) != null) {
+        } else if (Lambdas.PLANS.get(c) instanceof Lambdas.Plan lambda) {
           once(value);
-          Lambdas.Plan lambda = Lambdas.PLANS.get(c);
           SerializedLambda sl = lambda.takeApart(value);
           byte[] header = lambda.header(sl);
           out.put(LAMBDA).putBytes(header, 0, header.length);
@@ -358,9 +357,17 @@ final class Tagged {
     return false;
   }
 
+  /** A class's name as written in messages, encoded once per class (portable messages name theirs every time). */
   private static byte[] className(Class<?> c) {
-    return c.getName().getBytes(StandardCharsets.UTF_8);
+    return CLASS_NAMES.get(c);
   }
+
+  private static final ClassValue<byte[]> CLASS_NAMES = new ClassValue<>() {
+    @Override
+    protected byte[] computeValue(Class<?> c) {
+      return c.getName().getBytes(StandardCharsets.UTF_8);
+    }
+  };
 
   // ------------------------------------------------------------------------------ decoding
 

@@ -224,12 +224,6 @@ final class ControlServer {
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final CompletableFuture<Integer> done = new CompletableFuture<>();
     private volatile Integer exitRequested;
-    /**
-     * The exit of the {@link JvmPopen} that answers for this child (then it, not the spare pool,
-     * forgets the link), or null. DONE completes it before {@link #done}: a {@code join()} waiting
-     * on it wakes first, before the spare pool's refill (which starts a JVM) that waits on {@code done}.
-     */
-    volatile CompletableFuture<Integer> adoptedBy;
 
     ChildLink(long pid) {
       this.pid = pid;
@@ -242,13 +236,7 @@ final class ControlServer {
     void receive(ControlMessage type, int value) {
       switch (type) {
         case READY -> ready.complete(null);
-        case DONE -> {
-          CompletableFuture<Integer> exit = adoptedBy;
-          if (exit != null) {
-            exit.complete(value);
-          }
-          done.complete(value);
-        }
+        case DONE -> done.complete(value);
         case EXIT -> exitRequested = value;
         default -> { }
       }

@@ -34,8 +34,7 @@ final class JvmPopen implements Popen {
   JvmPopen(java.lang.Process process, ControlServer.ChildLink link) {
     this.process = process;
     this.link = link;
-    link.adoptedBy = exit;
-    link.done.thenAccept(exit::complete); // in case DONE was read before the line above
+    link.done.thenAccept(exit::complete);
     process.onExit().thenAcceptAsync(p -> {
       if (!link.done.isDone()) {
         ControlServer.get().sync(LINK_SYNC_WAIT_MS); // its EXIT, if it sent one, is read by then

@@ -42,7 +42,17 @@ public final class SparePool {
   private boolean hookAdded;
   private boolean refilling;
 
-  private record Spare(java.lang.Process process, ControlServer.ChildLink link) {}
+  /** A spare JVM and its control link; {@code taken} once a process was handed to it (its JvmPopen owns the link then). */
+  private static final class Spare {
+    final java.lang.Process process;
+    final ControlServer.ChildLink link;
+    volatile boolean taken;
+
+    Spare(java.lang.Process process, ControlServer.ChildLink link) {
+      this.process = process;
+      this.link = link;
+    }
+  }
 
   private SparePool() {}
 
@@ -84,22 +94,34 @@ public final class SparePool {
     refill(currentCommand());
   }
 
-  /** Runs {@code spec} in a spare JVM and returns its handle; starts a replacement spare. */
+  /**
+   * Runs {@code spec} in a spare JVM and returns its handle; starts a replacement spare once the
+   * process has finished (or soon after). The refill waits on the handle's {@code onExit()},
+   * made here, before the caller can {@code join()}: a process's exit wakes the joiner first.
+   */
   JvmPopen take(LaunchSpec spec, String work, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
+    List<String> cmd;
+    boolean newWork;
     synchronized (this) {
-      List<String> cmd = currentCommand();
+      cmd = currentCommand();
       spare = pollBest();
       if (spare == null) {
         spare = boot(cmd, hint);
       }
-      boolean newWork = !work.equals(hintWork);
+      newWork = !work.equals(hintWork);
       hint = spec.payload(); // the latest payload of this work: the best hint for a new spare
       hintWork = work;
-      refillInBackground(cmd, spare.link.done, newWork);
     }
+    java.util.concurrent.CompletableFuture<Integer> started = java.util.concurrent.CompletableFuture.completedFuture(null);
     try {
       spare.link.ready.get();
+      spare.taken = true;
+      var popen = new JvmPopen(spare.process, spare.link);
+      started = popen.onExit();
+      beforeLaunch.accept(spare.process.pid());
+      JvmPopen.launch(spare.process, spec);
+      return popen;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill(spare);
@@ -107,11 +129,11 @@ public final class SparePool {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof ProcessException pe ? pe
           : new ProcessException("a warm JVM failed to boot: " + e.getCause(), e.getCause());
+    } finally {
+      synchronized (this) {
+        refillInBackground(cmd, started, newWork);
+      }
     }
-    var popen = new JvmPopen(spare.process, spare.link);
-    beforeLaunch.accept(spare.process.pid());
-    JvmPopen.launch(spare.process, spec);
-    return popen;
   }
 
   private List<String> currentCommand() {
@@ -161,7 +183,7 @@ public final class SparePool {
         }
       }
       synchronized (this) {
-        if (newWork && hint != null) {
+        if (newWork) {
           // the spares waiting now will most likely run this work next: let them link it
           byte[] h = hint;
           idle.forEach(s -> sendHint(s.process, h));
@@ -198,8 +220,9 @@ public final class SparePool {
   private static Spare boot(List<String> cmd, byte[] hint) {
     java.lang.Process p = ChildJvm.start(cmd);
     var link = ControlServer.get().link(p.pid());
+    var spare = new Spare(p, link);
     p.onExit().thenRun(() -> {
-      if (link.adoptedBy == null) {
+      if (!spare.taken) {
         ControlServer.get().forget(p.pid()); // died idle; a started one's JvmPopen forgets it after its exit code
       }
       link.ready.completeExceptionally(new ProcessException("a warm spare JVM (pid " + p.pid()
@@ -209,7 +232,7 @@ public final class SparePool {
     if (hint != null) {
       sendHint(p, hint);
     }
-    return new Spare(p, link);
+    return spare;
   }
 
   /** Sends a hint frame: the payload of a recent start, which the spare decodes without running. */

@@ -15,9 +15,6 @@ public final class StartMethods {
   /** Every start method, the default first. */
   public static final List<String> ALL = List.of(SPAWN, WARM, THREAD);
 
-  /** How long the training run waits for the trainee's last control records. */
-  private static final long LINK_SYNC_WAIT_MS = 1000;
-
   private StartMethods() {}
 
   /** Checks a start method name, with a message listing the valid ones. */
@@ -53,19 +50,17 @@ public final class StartMethods {
    */
   static boolean runTrainee(List<String> aotOptions, long timeoutSeconds) throws InterruptedException {
     java.lang.Process child = ChildJvm.start(ChildJvm.command(ChildMain.TRAINEE, aotOptions));
-    var link = ControlServer.get().link(child.pid());
+    var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
     long pid = ProcessHandle.current().pid();
     var process = new org.multiprocessing4j.Process(ChildMain::trainingTarget);
     byte[] payload = org.multiprocessing4j.internal.pickle.Codec.encode(
         ProcessAccess.get().travelForm(process), "the training process");
     JvmPopen.launch(child, new LaunchSpec(new byte[32], pid, "MainProcess", pid, "", false, payload));
-    if (!child.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
-      child.destroyForcibly();
+    if (!popen.await(java.time.Duration.ofSeconds(timeoutSeconds))) {
+      popen.kill();
       return false;
     }
-    ControlServer.get().sync(LINK_SYNC_WAIT_MS); // its last control records are read before the link goes
-    ControlServer.get().forget(link.pid);
-    return child.exitValue() == 0;
+    return child.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS) && child.exitValue() == 0;
   }
 
   /** Starts a thread that runs {@code body} and finishes with its exit code. */

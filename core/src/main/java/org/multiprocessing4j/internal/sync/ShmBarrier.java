@@ -309,7 +309,11 @@ public final class ShmBarrier extends ShmHandle implements Barrier {
   private record Parts(SerializableRunnable action, Duration timeout)
       implements Attach, org.multiprocessing4j.internal.pickle.Codec.Portable {
     static {
-      org.multiprocessing4j.internal.pickle.Codec.registerPortable(Parts.class, new PartsFactory());
+      org.multiprocessing4j.internal.pickle.Codec.registerPortable(Parts.class, Parts::fromFields);
+    }
+
+    static Parts fromFields(Object[] f) {
+      return new Parts((SerializableRunnable) f[0], f[1] == null ? null : Duration.ofNanos((Long) f[1]));
     }
 
     @Override
@@ -323,11 +327,4 @@ public final class ShmBarrier extends ShmHandle implements Barrier {
     }
   }
 
-  /** Builds {@link Parts} from its portable fields. */
-  private static final class PartsFactory implements java.util.function.Function<Object[], Parts> {
-    @Override
-    public Parts apply(Object[] f) {
-      return new Parts((SerializableRunnable) f[0], f[1] == null ? null : Duration.ofNanos((Long) f[1]));
-    }
-  }
 }

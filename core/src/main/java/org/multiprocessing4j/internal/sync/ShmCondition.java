@@ -451,7 +451,11 @@ public final class ShmCondition extends ShmHandle implements Condition {
   private record Parts(String lockName, boolean recursive)
       implements Attach, org.multiprocessing4j.internal.pickle.Codec.Portable {
     static {
-      org.multiprocessing4j.internal.pickle.Codec.registerPortable(Parts.class, new PartsFactory());
+      org.multiprocessing4j.internal.pickle.Codec.registerPortable(Parts.class, Parts::fromFields);
+    }
+
+    static Parts fromFields(Object[] f) {
+      return new Parts((String) f[0], (Boolean) f[1]);
     }
 
     @Override
@@ -465,11 +469,4 @@ public final class ShmCondition extends ShmHandle implements Condition {
     }
   }
 
-  /** Builds {@link Parts} from its portable fields. */
-  private static final class PartsFactory implements java.util.function.Function<Object[], Parts> {
-    @Override
-    public Parts apply(Object[] f) {
-      return new Parts((String) f[0], (Boolean) f[1]);
-    }
-  }
 }
