@@ -323,37 +323,46 @@ final class ProcessPool implements Pool {
 
   /**
    * Writes the slot's queued messages in order (send lock held); with {@code mayWait} false it
-   * stops at the first message that does not fit at once, puts it back and returns false.
+   * stops at the first message that does not fit at once, puts it and the ones after it back and
+   * returns false. The outbox is emptied under the pool's lock once per batch, not per message.
    */
   private boolean drain(Slot slot, boolean mayWait) {
+    var batch = new ArrayList<Object>();
     while (true) {
-      Object message;
       RingQueue<Object> inbox;
       Process process;
       synchronized (lock) {
-        message = slot.outbox.poll();
+        batch.addAll(slot.outbox);
+        slot.outbox.clear();
         inbox = slot.inbox;
         process = slot.process;
       }
-      if (message == null) {
+      if (batch.isEmpty()) {
         return true;
       }
-      try {
-        if (mayWait) {
-          inbox.putWhile(message, () -> process.exitCode() == null);
-        } else if (!inbox.tryPut(message)) {
-          synchronized (lock) {
-            if (slot.inbox == inbox) {
-              slot.outbox.addFirst(message);
+      for (int i = 0; i < batch.size(); i++) {
+        Object message = batch.get(i);
+        try {
+          byte[] bytes = inbox.encode(message);
+          if (mayWait) {
+            inbox.putEncodedWhile(bytes, () -> process.exitCode() == null);
+          } else if (!inbox.tryPutEncoded(bytes)) {
+            synchronized (lock) {
+              if (slot.inbox == inbox) {
+                for (int j = batch.size() - 1; j >= i; j--) {
+                  slot.outbox.addFirst(batch.get(j));
+                }
+              }
             }
+            return false;
           }
-          return false;
+        } catch (RingBuffer.PeerGoneException | IllegalStateException e) {
+          return true; // the worker died: its Exited message puts its chunks back in line
+        } catch (PicklingException e) {
+          failChunkOf(slot, message, e);
         }
-      } catch (RingBuffer.PeerGoneException | IllegalStateException e) {
-        return true; // the worker died: its Exited message puts its chunks back in line
-      } catch (PicklingException e) {
-        failChunkOf(slot, message, e);
       }
+      batch.clear();
     }
   }
 

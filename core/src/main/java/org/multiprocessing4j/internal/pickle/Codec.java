@@ -1,7 +1,6 @@
 package org.multiprocessing4j.internal.pickle;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
@@ -118,6 +117,18 @@ public final class Codec {
    * @throws PicklingException naming the class that cannot be serialized
    */
   public static byte[] encode(Object value, String what) {
+    return encode(value, what, "");
+  }
+
+  /**
+   * Encodes {@code value}; an error message names it as {@code what + on}, a string built only
+   * when there is an error (queues and connections encode every message with it).
+   *
+   * @param what the start of the description ("an item put on ")
+   * @param on the object the value travels on, described by its {@code toString}
+   * @throws PicklingException naming the class that cannot be serialized
+   */
+  public static byte[] encode(Object value, String what, Object on) {
     var out = new Tagged.Writer();
     try {
       if (!Tagged.encode(value, out)) {
@@ -125,18 +136,13 @@ public final class Codec {
         Tagged.encodeWholeWithJdk(value, out);
       }
     } catch (NotSerializableException e) {
-      throw notSerializable(what, value, e.getMessage(), e);
+      throw notSerializable(what + on, value, e.getMessage(), e);
     } catch (InvalidClassException e) {
-      throw notSerializable(what, value, e.classname, e);
+      throw notSerializable(what + on, value, e.classname, e);
     } catch (IOException e) {
-      throw new PicklingException("cannot serialize " + what + " (" + value.getClass().getName() + "): " + e, e);
+      throw new PicklingException("cannot serialize " + what + on + " (" + value.getClass().getName() + "): " + e, e);
     }
     return out.toByteArray();
-  }
-
-  /** Encodes {@code value} at the end of {@code out}; see {@link #encode(Object, String)}. */
-  public static void encodeTo(Object value, ByteArrayOutputStream out, String what) {
-    out.writeBytes(encode(value, what));
   }
 
   private static PicklingException notSerializable(String what, Object value, String culprit,

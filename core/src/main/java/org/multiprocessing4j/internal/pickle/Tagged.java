@@ -244,7 +244,7 @@ final class Tagged {
           write(e.getKey(), depth + 1);
           write(e.getValue(), depth + 1);
         }
-      } else if (value instanceof Codec.Portable p && Portables.FACTORIES.containsKey(c)) {
+      } else if (value instanceof Codec.Portable p && Portables.registered(c)) {
         once(value);
         Object[] fields = p.portableFields();
         out.put(PORTABLE).putLengthAndBytes(className(c)).putInt(fields.length);
@@ -445,7 +445,7 @@ final class Tagged {
         yield map;
       }
       case ENUM -> {
-        Class<?> c = Classes.resolve(in.getString());
+        Class<?> c = in.getClassByName();
         String name = in.getString();
         if (!c.isEnum()) {
           throw new PicklingException("cannot decode an enum constant of " + c.getName() + ": not an enum here", null);
@@ -453,7 +453,7 @@ final class Tagged {
         yield enumConstant(c, name);
       }
       case RECORD -> {
-        Class<?> c = Classes.resolve(in.getString());
+        Class<?> c = in.getClassByName();
         RecordPlan plan = RecordPlan.PLANS.get(c);
         int n = in.getCount();
         if (plan == null || plan.accessors.length != n) {
@@ -467,7 +467,7 @@ final class Tagged {
         yield plan.construct(components);
       }
       case PORTABLE -> {
-        var factory = Portables.factory(Classes.resolve(in.getString()));
+        var factory = Portables.factory(in.getClassByName());
         yield factory.apply(readElements(in));
       }
       case LAMBDA -> {
@@ -617,6 +617,25 @@ final class Tagged {
   /** The factories of the {@link Codec.Portable} classes, registered by the classes themselves. */
   static final class Portables {
     static final Map<Class<?>, java.util.function.Function<Object[], ?>> FACTORIES = new ConcurrentHashMap<>();
+    /** Whether a class registered a factory, looked up once per class (every portable message asks). */
+    private static final ClassValue<Boolean> REGISTERED = new ClassValue<>() {
+      @Override
+      protected Boolean computeValue(Class<?> c) {
+        return FACTORIES.containsKey(c);
+      }
+    };
+
+    /**
+     * Whether {@code c} registered a factory. A "no" is not remembered: a class registers in its
+     * static initializer, which may still be running when an instance is first encoded.
+     */
+    static boolean registered(Class<?> c) {
+      if (REGISTERED.get(c)) {
+        return true;
+      }
+      REGISTERED.remove(c);
+      return false;
+    }
 
     /** The class's factory; initializes the class first (its static initializer registers it). */
     static java.util.function.Function<Object[], ?> factory(Class<?> c) throws ClassNotFoundException {
@@ -952,5 +971,37 @@ final class Tagged {
       int at = take(n);
       return new String(data, at, n, StandardCharsets.UTF_8);
     }
+
+    /**
+     * Reads a class name and resolves it ({@link Classes#resolve}). The classes met through the
+     * application class loader are remembered by their name's bytes: a channel's messages name
+     * the same few classes over and over, and this skips building a string and a map lookup.
+     */
+    Class<?> getClassByName() throws ClassNotFoundException {
+      int n = getLength(1);
+      int at = take(n);
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader != null && loader != ClassLoader.getSystemClassLoader()) {
+        return Classes.resolve(new String(data, at, n, StandardCharsets.UTF_8));
+      }
+      int h = n;
+      for (int i = at; i < at + n; i++) {
+        h = 31 * h + data[i];
+      }
+      int slot = (h ^ (h >>> 16)) & (KNOWN_CLASSES.length - 1);
+      KnownClass k = KNOWN_CLASSES[slot];
+      if (k != null && Arrays.equals(data, at, at + n, k.name, 0, k.name.length)) {
+        return k.type;
+      }
+      Class<?> c = Classes.resolve(new String(data, at, n, StandardCharsets.UTF_8));
+      KNOWN_CLASSES[slot] = new KnownClass(Arrays.copyOfRange(data, at, at + n), c);
+      return c;
+    }
   }
+
+  /** A class name's bytes and the class (immutable: a racy publication of one is safe). */
+  private record KnownClass(byte[] name, Class<?> type) {}
+
+  /** {@link Reader#getClassByName}'s memory: 32 slots chosen by hash, a newcomer replaces the slot's holder. */
+  private static final KnownClass[] KNOWN_CLASSES = new KnownClass[32];
 }

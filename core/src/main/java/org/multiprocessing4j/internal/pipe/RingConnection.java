@@ -81,7 +81,7 @@ public final class RingConnection implements Connection, Codec.Transferable, Cod
   @Override
   public void send(Object obj) {
     RingBuffer ring = writing("send");
-    byte[] bytes = Codec.encode(obj, "an object sent on " + this);
+    byte[] bytes = Codec.encode(obj, "an object sent on ", this);
     write(ring, bytes, 0, bytes.length);
   }
 

@@ -33,8 +33,9 @@ import org.multiprocessing4j.internal.spawn.ExitHooks;
  * handle's buffer and the feeder thread (a daemon thread, started on first need) writes it,
  * waiting for room. So {@code put} never waits on an unbounded queue and one thread's items stay
  * in order. {@code get} reads the ring (readers take the ring's consumer mutex: Python's
- * {@code _rlock}), then gives back SIZE and the slot. A simple queue has no buffer: its
- * {@code put} writes into the ring and waits while it is full.
+ * {@code _rlock}), then gives back SIZE and the slot. A simple queue has no buffer and no SIZE
+ * counter (two updates of a shared cache line per item, for a {@code qsize} it does not offer):
+ * its {@code put} writes into the ring and waits while it is full.
  *
  * <p>At exit of the process, a feeder flushes what is buffered before the process reports its
  * exit, unless {@link #cancelJoinThread()} was called (Python's {@code _finalize_join}).
@@ -116,20 +117,20 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   @Override
   public void put(E item, boolean block, Duration timeout) {
     checkOpen("put");
-    byte[] bytes = Codec.encode(item, "an item put on " + this);
+    byte[] bytes = Codec.encode(item, "an item put on ", this);
     if (maxsize > 0 && !takeSlot(block, timeout)) {
       throw new QueueFullException(this + " is full (maxsize " + maxsize + ")"
           + (block ? " after waiting " + timeout : "") + "; get items first or put with a longer timeout");
+    }
+    if (kind == QueueDescriptor.KIND_SIMPLE) {
+      write(bytes, null);
+      return;
     }
     LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
     if (kind == QueueDescriptor.KIND_JOINABLE) {
       INT.getAndAdd(words, QueueDescriptor.UNFINISHED, 1);
     }
     try {
-      if (kind == QueueDescriptor.KIND_SIMPLE) {
-        ring.write(bytes, 0, bytes.length);
-        return;
-      }
       synchronized (lock) {
         if (buffer.isEmpty() && !feederBusy && ring.tryWrite(bytes, 0, bytes.length)) {
           return;
@@ -146,46 +147,59 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   }
 
   /**
-   * Puts an item into a simple queue with one known reader, checking {@code readerAlive} while
-   * the ring is full: the pool's way to feed a worker without hanging on a dead one.
+   * Encodes an item for {@link #putEncodedWhile} or {@link #tryPutEncoded}.
+   *
+   * @throws org.multiprocessing4j.PicklingException when the item cannot be serialized
+   */
+  public byte[] encode(E item) {
+    return Codec.encode(item, "an item put on ", this);
+  }
+
+  /**
+   * Puts an encoded item into a simple queue with one known reader, checking {@code readerAlive}
+   * while the ring is full: the pool's way to feed a worker without hanging on a dead one.
    *
    * @throws RingBuffer.PeerGoneException when the reader died while the ring was full
    */
-  public void putWhile(E item, java.util.function.BooleanSupplier readerAlive) {
-    checkOpen("put");
-    byte[] bytes = Codec.encode(item, "an item put on " + this);
-    LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
+  public void putEncodedWhile(byte[] bytes, java.util.function.BooleanSupplier readerAlive) {
+    checkSimple("put");
+    write(bytes, readerAlive);
+  }
+
+  private void write(byte[] bytes, java.util.function.BooleanSupplier readerAlive) {
     try {
-      ring.write(bytes, 0, bytes.length, readerAlive);
+      if (readerAlive == null) {
+        ring.write(bytes, 0, bytes.length);
+      } else {
+        ring.write(bytes, 0, bytes.length, readerAlive);
+      }
     } catch (InterruptedException e) {
-      LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException("interrupted while putting on " + this, e);
     }
   }
 
   /**
-   * Puts an item into a simple queue if that can be done at once (the ring has room, no other
-   * writer holds it, the item fits in one record); never waits. For a writer that must not block
-   * (the pool's result thread).
+   * Puts an encoded item into a simple queue if that can be done at once (the ring has room, no
+   * other writer holds it, the item fits in one record); never waits. For a writer that must not
+   * block (the pool's result thread).
    *
    * @return whether the item was put
    */
-  public boolean tryPut(E item) {
-    checkOpen("put");
-    byte[] bytes = Codec.encode(item, "an item put on " + this);
-    LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
-    boolean put = false;
+  public boolean tryPutEncoded(byte[] bytes) {
+    checkSimple("put");
     try {
-      put = ring.tryWrite(bytes, 0, bytes.length);
-      return put;
+      return ring.tryWrite(bytes, 0, bytes.length);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException("interrupted while putting on " + this, e);
-    } finally {
-      if (!put) {
-        LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
-      }
+    }
+  }
+
+  private void checkSimple(String what) {
+    checkOpen(what);
+    if (kind != QueueDescriptor.KIND_SIMPLE) {
+      throw new IllegalStateException(what + " of encoded items needs a SimpleQueue; " + this + " is not one");
     }
   }
 
@@ -309,7 +323,9 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   /** Counts a message taken from the ring as gone from the queue (a slot freed) and decodes it. */
   @SuppressWarnings("unchecked")
   private E received(byte[] bytes) {
-    LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+    if (kind != QueueDescriptor.KIND_SIMPLE) {
+      LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+    }
     if (maxsize > 0) {
       INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
       wakeIfWaiting(QueueDescriptor.SLOTS, QueueDescriptor.SLOTS_WAITERS);
@@ -322,6 +338,9 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   @Override
   public int qsize() {
     checkOpen("qsize");
+    if (kind == QueueDescriptor.KIND_SIMPLE) {
+      return (int) Math.min(Integer.MAX_VALUE, ring.count());
+    }
     return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) LONG.getVolatile(words, QueueDescriptor.SIZE)));
   }
 

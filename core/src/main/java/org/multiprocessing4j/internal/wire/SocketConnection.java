@@ -129,7 +129,7 @@ public final class SocketConnection implements Connection {
   @Override
   public void send(Object obj) {
     checkWritable("send");
-    sendFrame(Codec.encode(obj, "an object sent on the " + description), 0, -1);
+    sendFrame(Codec.encode(obj, "an object sent on the ", description), 0, -1);
   }
 
   @Override
