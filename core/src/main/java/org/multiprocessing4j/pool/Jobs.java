@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -362,14 +361,18 @@ final class Jobs {
    * ahead of the consumer, so an endless iterator needs bounded memory.
    */
   static final class ImapJob<R> extends Job implements ImapIterator<R> {
-    private record Outcome(boolean ok, Object value) {}
+    private record Outcome(int index, boolean ok, Object value) {}
 
     private final Iterator<?> input;
     private final int chunksize;
     private final boolean ordered;
     private final int window;
     private final Runnable onConsumed;
-    private final TreeMap<Integer, Outcome> arrived = new TreeMap<>();
+    /**
+     * Ordered: arrived chunks by index, in a circle of {@code window} places (a chunk's index is
+     * less than {@code window} ahead of the next one to consume: no more are handed out).
+     */
+    private final Outcome[] arrived;
     private final ArrayDeque<Outcome> arrivedUnordered = new ArrayDeque<>();
     private final ArrayDeque<Object> current = new ArrayDeque<>();
     private int handedOut;
@@ -393,6 +396,7 @@ final class Jobs {
       this.ordered = ordered;
       this.window = window;
       this.onConsumed = onConsumed;
+      this.arrived = ordered ? new Outcome[window] : null;
     }
 
     @Override
@@ -425,9 +429,12 @@ final class Jobs {
 
     @Override
     synchronized Runnable chunkDone(int index, boolean ok, Object value) {
-      var outcome = new Outcome(ok, ok ? value : failure(value));
+      var outcome = new Outcome(index, ok, ok ? value : failure(value));
       if (ordered) {
-        arrived.put(index, outcome);
+        if (index < consumed) {
+          return null; // consumed already: a second report of a chunk (none is expected)
+        }
+        arrived[index % window] = outcome;
       } else {
         arrivedUnordered.add(outcome);
       }
@@ -526,9 +533,15 @@ final class Jobs {
       Spin.until(() -> arrivals != seen, nanos);
     }
 
+    /** The ordered outcome of chunk {@code index} if it has arrived, else null. */
+    private Outcome arrivedAt(int index) {
+      Outcome o = arrived[index % window];
+      return o != null && o.index() == index ? o : null;
+    }
+
     private synchronized boolean nothingAtHand() {
       return current.isEmpty() && !failedAll && !(exhausted && consumed >= handedOut)
-          && (ordered ? !arrived.containsKey(consumed) : arrivedUnordered.isEmpty());
+          && (ordered ? arrivedAt(consumed) == null : arrivedUnordered.isEmpty());
     }
 
     /** Waits until an item (or a failure) is at hand; false when the iteration is over or the deadline passed. */
@@ -537,7 +550,10 @@ final class Jobs {
         if (!current.isEmpty() || failedAll) {
           return true;
         }
-        Outcome next = ordered ? arrived.remove(consumed) : arrivedUnordered.poll();
+        Outcome next = ordered ? arrivedAt(consumed) : arrivedUnordered.poll();
+        if (ordered && next != null) {
+          arrived[consumed % window] = null;
+        }
         if (next != null) {
           consumed++;
           if (next.ok()) {

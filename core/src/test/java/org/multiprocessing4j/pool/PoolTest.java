@@ -138,6 +138,27 @@ class PoolTest {
     assertThat(r.get()).isEqualTo(25);
   }
 
+  static int sqrUnlessMultipleOf97(int x) {
+    if (x > 0 && x % 97 == 0) {
+      throw new IllegalArgumentException("no " + x);
+    }
+    return x * x;
+  }
+
+  @Test
+  void imapRaisesAFailedItemInItsPlaceAndGoesOnFarPastTheReadAheadWindow() {
+    int n = ProcessPool.imapWindow(2, 1) * 3;
+    ImapIterator<Integer> it = pool.imap(PoolTest::sqrUnlessMultipleOf97, IntStream.range(0, n).boxed().toList());
+    for (int i = 0; i < n; i++) {
+      if (i > 0 && i % 97 == 0) {
+        assertThatThrownBy(it::next).isInstanceOf(IllegalArgumentException.class).hasMessage("no " + i);
+      } else {
+        assertThat(it.next()).isEqualTo(i * i);
+      }
+    }
+    assertThat(it.hasNext()).isFalse();
+  }
+
   @Test
   void imapUnorderedYieldsEveryResult() {
     var got = new ArrayList<Integer>();
