@@ -5,6 +5,7 @@
 module org.multiprocessing4j {
   requires java.logging;
   requires java.management;
+  requires jdk.unsupported; // sun.misc.Signal: a child JVM notes the signal that ends it
 
   exports org.multiprocessing4j;
   exports org.multiprocessing4j.function;

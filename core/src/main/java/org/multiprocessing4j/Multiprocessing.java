@@ -323,6 +323,9 @@ public final class Multiprocessing {
   /**
    * The library's logger (Python's {@code get_logger()}): {@code java.util.logging} logger
    * {@code multiprocessing4j}, with no handler by default and not propagating to the root logger.
+   * As in Python, the library logs nothing in a process until this method or
+   * {@link #logToStderr()} has been called there (a child inherits its parent's level and stderr
+   * logging): configuring the logger by name through {@code java.util.logging} alone is not enough.
    */
   public static Logger getLogger() {
     return Log.logger();

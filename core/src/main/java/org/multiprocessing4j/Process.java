@@ -334,7 +334,8 @@ public class Process implements Serializable {
   /**
    * The exit code: null before start and while running, 0 after a normal end, 1 after an
    * uncaught exception, {@code n} after {@code System.exit(n)}, {@code -N} after signal N
-   * (Python's {@code exitcode}).
+   * (Python's {@code exitcode}). Of {@code n} the OS keeps {@code n & 255}, as of Python's
+   * {@code sys.exit(n)}.
    */
   public Integer exitCode() {
     checkNotClosed();

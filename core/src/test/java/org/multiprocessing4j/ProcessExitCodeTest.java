@@ -91,6 +91,17 @@ class ProcessExitCodeTest {
     assertThat(p.exitCode()).isEqualTo(-9);
   }
 
+  @ParameterizedTest(name = "{0}: SIG{1}")
+  @CsvSource({"spawn, INT, -2", "warm, HUP, -1", "spawn, TERM, -15"})
+  void exitCodeIsMinusNAfterAnyShutdownSignalSentFromOutside(String method, String signal, int expected)
+      throws Exception {
+    Process p = startBlockingChild(method);
+    var kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    assertThat(kill.waitFor()).isZero();
+    assertThat(p.join(WAIT)).isTrue();
+    assertThat(p.exitCode()).isEqualTo(expected);
+  }
+
   @Test
   void aThrowingTargetPrintsProcessNameAndStackTraceToTheChildsStderr() {
     try (var parent = ParentJvm.start(dir, List.of(), "crash")) {

@@ -14,10 +14,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.function.SerializableRunnable;
@@ -38,7 +34,6 @@ import org.multiprocessing4j.internal.pickle.Codec;
 public final class ChildMain {
   /** Exit status of a child whose parent died: it is never reported to anyone. */
   private static final int PARENT_GONE = 1;
-  private static final String RUNTIME_EXIT_LOGGER = "java.lang.Runtime";
   /** How often a spare decodes a hint: enough for the decoder's hot path to get compiled. */
   private static final int HINT_DECODES = 100;
   /** Data bytes of the ring {@link #prewarmSharedMemory()} uses. */
@@ -52,8 +47,6 @@ public final class ChildMain {
   private static volatile boolean signalled;
   private static volatile boolean exiting;
   private static volatile FileChannel stdinChannel;
-  /** The JDK's {@code Runtime.exit} logger with our handler, held so that it is not collected. */
-  private static Logger runtimeExitLogger;
 
   private ChildMain() {}
 
@@ -65,8 +58,7 @@ public final class ChildMain {
       AotCache.train(Path.of(args[2]));
       return;
     }
-    // as early as possible: a SIGTERM that arrives while the exit logger is being configured
-    // made the JDK print "Runtime.exit(143) logging failed"
+    // as early as possible: a signal noted from here on is not reported as an exit code
     ControlClient control = ControlClient.connect(args[0]);
     interceptExit(control);
     // through a channel: closing it wakes the watcher thread blocked in read(2) (see releaseStdin)
@@ -247,47 +239,55 @@ public final class ChildMain {
   }
 
   /**
-   * Learns the status of a {@code System.exit(n)} called by user code, through the JDK's
-   * {@code Runtime.exit} logger (JDK 21+), and tells the parent: only then can the parent tell
-   * {@code System.exit(143)} from death by SIGTERM (both are status 143 at the OS level). An exit
-   * started by a signal (the JDK's {@code Terminator}) only sets {@link #signalled}.
+   * Lets the parent tell {@code System.exit(143)} from death by SIGTERM (both are status 143 at the
+   * OS level). The JDK ends the JVM on SIGTERM, SIGINT and SIGHUP by running its shutdown with
+   * status 128 + N: a handler of ours set in front of the JDK's notes the signal
+   * ({@link #signalled}) and hands it on. A shutdown hook then tells the parent, when no signal
+   * was noted, that the exit is a call of {@code System.exit} (EXIT): its status is an exit code.
+   * (The JDK's {@code Runtime.exit} logger would also tell, but setting up
+   * {@code java.util.logging} cost a young JVM ~7 ms.)
    */
   private static void interceptExit(ControlClient control) {
-    Logger logger = Logger.getLogger(RUNTIME_EXIT_LOGGER);
-    runtimeExitLogger = logger; // java.util.logging holds loggers weakly: a GC would drop the handler
-    logger.setUseParentHandlers(false);
-    logger.setLevel(Level.FINE);
-    logger.addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        Throwable where = r.getThrown();
-        if (where == null || !reportExits) {
-          return;
+    for (String name : SHUTDOWN_SIGNALS) {
+      try {
+        sun.misc.Signal signal = new sun.misc.Signal(name);
+        var noting = new NotingHandler();
+        noting.next = sun.misc.Signal.handle(signal, noting);
+        if (noting.next == sun.misc.SignalHandler.SIG_IGN) {
+          sun.misc.Signal.handle(signal, sun.misc.SignalHandler.SIG_IGN); // ignored before us: stay so
         }
+      } catch (IllegalArgumentException e) {
+        // the VM keeps this signal to itself (-Xrs): it ends the JVM without a Java handler
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (reportExits && !signalled) {
         releaseStdin();
-        for (StackTraceElement e : where.getStackTrace()) {
-          if (e.getClassName().startsWith("java.lang.Terminator")) {
-            signalled = true;
-            return;
-          }
-        }
-        String m = where.getMessage(); // "Runtime.exit(N)"
-        int open = m == null ? -1 : m.indexOf('(');
-        if (open >= 0 && control != null) {
-          try {
-            control.send(ControlMessage.EXIT, Integer.parseInt(m.substring(open + 1, m.length() - 1)));
-          } catch (NumberFormatException e) {
-            // a message format we do not know: the parent falls back to the OS status
-          }
+        if (control != null) {
+          control.send(ControlMessage.EXIT, 0);
         }
       }
+    }, "mp4j-exit-report"));
+  }
 
-      @Override
-      public void flush() {}
+  /** The signals on which the JDK runs its shutdown (java.lang.Terminator). */
+  private static final String[] SHUTDOWN_SIGNALS = {"TERM", "INT", "HUP"};
 
-      @Override
-      public void close() {}
-    });
+  /** Notes that a signal is ending this JVM, then does what was done before (the JDK's shutdown). */
+  private static final class NotingHandler implements sun.misc.SignalHandler {
+    sun.misc.SignalHandler next;
+
+    @Override
+    public void handle(sun.misc.Signal signal) {
+      signalled = true;
+      releaseStdin();
+      try {
+        next.handle(signal); // the JDK's: a shutdown with status 128 + N
+      } catch (UnsupportedOperationException e) {
+        // a native handler was there (Java cannot call it): end as the JDK would
+        Runtime.getRuntime().exit(128 + signal.getNumber());
+      }
+    }
   }
 
   /** True when this JVM is exiting because of a signal (then children are not waited for). */

@@ -14,7 +14,7 @@ enum ControlMessage {
   READY,
   /** The target finished and the child is about to halt with the value as exit code. */
   DONE,
-  /** User code called {@code System.exit(value)}: the exit status is the value, not a signal. */
+  /** The JVM exits through {@code System.exit}, not a signal: its exit status is an exit code (value unused). */
   EXIT,
   /** Written by the parent itself: every record before it has been read once it is (see ControlServer.sync). */
   SYNC,

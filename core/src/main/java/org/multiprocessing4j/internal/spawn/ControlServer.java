@@ -223,21 +223,22 @@ final class ControlServer {
     final long pid;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     final CompletableFuture<Integer> done = new CompletableFuture<>();
-    private volatile Integer exitRequested;
+    private volatile boolean exitCalled;
 
     ChildLink(long pid) {
       this.pid = pid;
     }
 
-    Integer exitRequested() {
-      return exitRequested;
+    /** Whether the child said it exits through {@code System.exit}: its OS status is an exit code, not 128 + a signal. */
+    boolean exitCalled() {
+      return exitCalled;
     }
 
     void receive(ControlMessage type, int value) {
       switch (type) {
         case READY -> ready.complete(null);
         case DONE -> done.complete(value);
-        case EXIT -> exitRequested = value;
+        case EXIT -> exitCalled = true;
         default -> { }
       }
     }

@@ -39,7 +39,7 @@ final class JvmPopen implements Popen {
       if (!link.done.isDone()) {
         ControlServer.get().sync(LINK_SYNC_WAIT_MS); // its EXIT, if it sent one, is read by then
       }
-      exit.complete(exitCode(p.exitValue(), link.exitRequested()));
+      exit.complete(exitCode(p.exitValue(), link.exitCalled()));
       ControlServer.get().forget(p.pid());
       closeStdin();
     }, VIRTUAL);
@@ -59,10 +59,10 @@ final class JvmPopen implements Popen {
     }
   }
 
-  /** Python's exit code from an OS status and the child's EXIT message, if any. */
-  static int exitCode(int status, Integer exitRequested) {
-    if (exitRequested != null) {
-      return exitRequested;
+  /** Python's exit code from an OS status and whether the child sent EXIT (it called {@code System.exit}). */
+  static int exitCode(int status, boolean exitCalled) {
+    if (exitCalled) {
+      return status;
     }
     if (status > SIGNAL_BASE && status <= SIGNAL_BASE + MAX_SIGNAL) {
       return -(status - SIGNAL_BASE);

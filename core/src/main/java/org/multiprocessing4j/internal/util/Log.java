@@ -13,6 +13,11 @@ import java.util.logging.Logger;
  * The library's logger, Python's {@code multiprocessing.util} logging: logger name
  * {@value #NAME}, no handler by default, not propagating to the root logger, and a stderr handler
  * with Python's format {@code [LEVEL/ProcessName] message} added by {@link #toStderr(Level)}.
+ *
+ * <p>As Python's {@code multiprocessing.util}, which has no logger until {@code get_logger()} or
+ * {@code log_to_stderr()} is called, the logger is made on first need ({@link #logger()},
+ * {@link #toStderr}, or a level a child inherits): until then messages go nowhere, and
+ * {@code java.util.logging} is not set up at all (that cost a young JVM ~7 ms on every start).
  */
 public final class Log {
   /** The logger's name (Python's {@code multiprocessing.util.LOGGER_NAME} is "multiprocessing"). */
@@ -23,7 +28,8 @@ public final class Log {
   /** Python's SUBWARNING (25, above INFO): between {@link Level#INFO} (800) and {@link Level#WARNING} (900). */
   public static final Level SUBWARNING = new PyLevel("SUBWARNING", 850);
 
-  private static final Logger LOGGER = Logger.getLogger(NAME);
+  /** Made by {@link #logger()}; held here because {@code java.util.logging} holds loggers weakly. */
+  private static volatile Logger logger;
   private static volatile Handler stderrHandler;
   /**
    * The logger's level as last seen before exit. At JVM exit, {@code java.util.logging}'s own
@@ -35,15 +41,22 @@ public final class Log {
   private static volatile boolean exiting;
   private static volatile Supplier<String> processName = () -> "MainProcess";
 
-  static {
-    LOGGER.setUseParentHandlers(false);
-  }
-
   private Log() {}
 
-  /** The library's logger (Python's {@code get_logger()}). */
+  /** The library's logger (Python's {@code get_logger()}), made on the first call. */
   public static Logger logger() {
-    return LOGGER;
+    Logger l = logger;
+    if (l == null) {
+      synchronized (Log.class) {
+        l = logger;
+        if (l == null) {
+          l = Logger.getLogger(NAME);
+          l.setUseParentHandlers(false);
+          logger = l;
+        }
+      }
+    }
+    return l;
   }
 
   /** Sets where the formatter finds the current process's name (set once by the Process class). */
@@ -60,15 +73,15 @@ public final class Log {
       if (stderrHandler == null) {
         var handler = new StderrHandler();
         handler.setLevel(Level.ALL);
-        LOGGER.addHandler(handler);
+        logger().addHandler(handler);
         stderrHandler = handler;
       }
     }
     if (level != null) {
-      LOGGER.setLevel(level);
+      logger().setLevel(level);
       lastLevel = level;
     }
-    return LOGGER;
+    return logger();
   }
 
   /**
@@ -81,7 +94,8 @@ public final class Log {
   }
 
   private static void remember() {
-    Level l = LOGGER.getLevel();
+    Logger made = logger;
+    Level l = made == null ? null : made.getLevel();
     if (l != null) {
       lastLevel = l;
     }
@@ -89,10 +103,14 @@ public final class Log {
 
   private static void log(Level level, String message) {
     if (!exiting) {
+      Logger made = logger;
+      if (made == null) {
+        return; // as Python's before get_logger(): no logger, nothing logged
+      }
       remember();
       // as Python's logger with no handler: nothing to do (no record made, which a young JVM pays for)
-      if (LOGGER.isLoggable(level) && (LOGGER.getUseParentHandlers() || LOGGER.getHandlers().length > 0)) {
-        LOGGER.log(level, message);
+      if (made.isLoggable(level) && (made.getUseParentHandlers() || made.getHandlers().length > 0)) {
+        made.log(level, message);
       }
       return;
     }
@@ -112,7 +130,8 @@ public final class Log {
 
   /** The level set on the logger, or null when it inherits (Python's NOTSET). */
   public static Level level() {
-    return LOGGER.getLevel();
+    Logger made = logger;
+    return made == null ? null : made.getLevel();
   }
 
   /** Logs at Python's DEBUG ({@link Level#FINE}). */
