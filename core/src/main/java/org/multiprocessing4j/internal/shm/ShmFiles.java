@@ -190,12 +190,10 @@ public final class ShmFiles {
       }
     } catch (FileAlreadyExistsException e) {
       arena.close();
-      throw new UncheckedIOException(what + " '" + name + "' already exists (" + path
-          + "): attach to it, or create one with another name", e);
+      throw alreadyExists(what, name, e);
     } catch (IOException e) {
       arena.close();
-      throw new UncheckedIOException("cannot create " + what + " '" + name + "' of " + size + " bytes in "
-          + DIRECTORY + ": " + e, e);
+      throw cannotCreate(what, name, size, e);
     } catch (RuntimeException e) {
       arena.close();
       throw e;
@@ -216,11 +214,9 @@ public final class ShmFiles {
     try {
       ch = FileChannel.open(path, CREATE_NEW_READ_WRITE, MODE_0600);
     } catch (FileAlreadyExistsException e) {
-      throw new UncheckedIOException(what + " '" + name + "' already exists (" + path
-          + "): attach to it, or create one with another name", e);
+      throw alreadyExists(what, name, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + what + " '" + name + "' of " + size + " bytes in "
-          + DIRECTORY + ": " + e, e);
+      throw cannotCreate(what, name, size, e);
     }
     try {
       setSize(ch, size);
@@ -232,8 +228,7 @@ public final class ShmFiles {
         e.addSuppressed(suppressed);
       }
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot create " + what + " '" + name + "' of " + size + " bytes in "
-            + DIRECTORY + ": " + io, io);
+        throw cannotCreate(what, name, size, io);
       }
       throw (RuntimeException) e;
     }
@@ -269,7 +264,7 @@ public final class ShmFiles {
     } catch (NoSuchFileException e) {
       throw noSuchBlock(what, name, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot attach to " + what + " '" + name + "' (" + path + "): " + e, e);
+      throw cannotAttach(what, name, e);
     }
     try {
       return new Block(name, ch, ch.size());
@@ -280,7 +275,7 @@ public final class ShmFiles {
         e.addSuppressed(suppressed);
       }
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot attach to " + what + " '" + name + "' (" + path + "): " + io, io);
+        throw cannotAttach(what, name, io);
       }
       throw (RuntimeException) e;
     }
@@ -301,7 +296,7 @@ public final class ShmFiles {
       throw noSuchBlock(what, name, e);
     } catch (IOException e) {
       arena.close();
-      throw new UncheckedIOException("cannot attach to " + what + " '" + name + "' (" + path + "): " + e, e);
+      throw cannotAttach(what, name, e);
     } catch (RuntimeException e) {
       arena.close();
       throw e;
@@ -337,6 +332,20 @@ public final class ShmFiles {
   /** Whether a block called {@code name} exists. */
   public static boolean exists(String name) {
     return Files.exists(path(name));
+  }
+
+  private static UncheckedIOException alreadyExists(String what, String name, FileAlreadyExistsException e) {
+    return new UncheckedIOException(what + " '" + name + "' already exists (" + path(name)
+        + "): attach to it, or create one with another name", e);
+  }
+
+  private static UncheckedIOException cannotCreate(String what, String name, long size, IOException e) {
+    return new UncheckedIOException("cannot create " + what + " '" + name + "' of " + size + " bytes in "
+        + DIRECTORY + ": " + e, e);
+  }
+
+  private static UncheckedIOException cannotAttach(String what, String name, IOException e) {
+    return new UncheckedIOException("cannot attach to " + what + " '" + name + "' (" + path(name) + "): " + e, e);
   }
 
   static UncheckedIOException noSuchBlock(String what, String name, NoSuchFileException cause) {
