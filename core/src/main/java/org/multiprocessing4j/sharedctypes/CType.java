@@ -271,11 +271,21 @@ public final class CType<T> implements Serializable {
     throw new InvalidObjectException("a CType travels as its typecode or record class");
   }
 
+  /** The record class of a struct type, or null for a scalar type: with the typecode, what a handle's portable form carries. */
+  Class<?> structClass() {
+    return struct != null ? struct.type : null;
+  }
+
+  /** The type named by a typecode, or by a record class for a struct ({@link #structClass()}). */
+  static CType<?> of(char typecode, Class<?> structClass) {
+    return structClass != null ? STRUCTS.get(structClass) : of(typecode);
+  }
+
   /** The serialized form: a typecode, or the record class of a struct. */
   private record Ref(char typecode, Class<?> struct) implements Serializable {
     @Serial
     private Object readResolve() {
-      return struct != null ? STRUCTS.get(struct) : of(typecode);
+      return of(typecode, struct);
     }
   }
 

@@ -16,8 +16,15 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * typed element access, the lock-free integer operations and the serialized form (the segment's
  * name and what it holds; the receiver attaches and checks the header).
  */
-abstract class RawBlock<T> implements Serializable {
+abstract class RawBlock<T> implements Serializable, Codec.Portable {
   @Serial private static final long serialVersionUID = 1L;
+
+  static {
+    // the concrete classes: the codec looks a factory up by the class it meets
+    Codec.registerPortable(RawValueImpl.class, RawBlock::fromFields);
+    Codec.registerPortable(RawArrayImpl.class, RawBlock::fromFields);
+    Codec.registerPortable(RawCharArrayImpl.class, RawBlock::fromFields);
+  }
 
   final String name;
   final CType<T> type;
@@ -132,6 +139,41 @@ abstract class RawBlock<T> implements Serializable {
   @Serial
   private void readObject(ObjectInputStream in) throws InvalidObjectException {
     throw new InvalidObjectException("a shared value or array travels as its segment's name, not its fields");
+  }
+
+  /**
+   * The portable form, the same as the serialized one: the segment's name, the shape, the element
+   * type (typecode, and the record class of a struct by name) and the length. Through the codec
+   * a value or array needs no JDK serialization, which a young JVM takes ~40 ms to set up.
+   */
+  @Override
+  public final Object[] portableFields() {
+    checkOpen();
+    Class<?> struct = type.structClass();
+    return new Object[] {name, shape(), (int) type.typecode(), struct != null ? struct.getName() : null, length};
+  }
+
+  /** Builds a raw handle from its portable form: attaches to the segment (nothing while a spare warms up). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <B extends RawBlock> B fromFields(Object[] f) {
+    if (Codec.warmingUp()) {
+      return null; // a warm spare decoding a hint must not attach: see Codec.decodeToWarmUp
+    }
+    String name = (String) f[0];
+    int shape = (Integer) f[1];
+    int length = (Integer) f[4];
+    CType<?> type = CType.of((char) (int) (Integer) f[2], f[3] == null ? null : structClass((String) f[3]));
+    return (B) wrap(CTypesSegment.attach(name, shapeOf(shape, type, length)), shape, type, length);
+  }
+
+  private static Class<?> structClass(String name) {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try {
+      return Class.forName(name, false, loader != null ? loader : ClassLoader.getSystemClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("the struct record class " + name + " of a shared value or array is not"
+          + " on this process's class path; start processes with the same class path", e);
+    }
   }
 
   /** Makes the raw handle of {@code shape} for an attached or new segment. */

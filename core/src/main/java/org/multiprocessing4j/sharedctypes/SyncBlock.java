@@ -5,6 +5,7 @@ import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import org.multiprocessing4j.Lock;
+import org.multiprocessing4j.internal.pickle.Codec;
 import org.multiprocessing4j.internal.sync.ShmLockBase;
 
 /**
@@ -12,8 +13,15 @@ import org.multiprocessing4j.internal.sync.ShmLockBase;
  * a lock handle, both this wrapper's own, and the serialized form (the two handles, each of which
  * travels as its segment's name).
  */
-abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable {
+abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable, Codec.Portable {
   @Serial private static final long serialVersionUID = 1L;
+
+  static {
+    // the concrete classes: the codec looks a factory up by the class it meets
+    Codec.registerPortable(SynchronizedValue.class, SyncBlock::fromFields);
+    Codec.registerPortable(SynchronizedArray.class, SyncBlock::fromFields);
+    Codec.registerPortable(SynchronizedCharArray.class, SyncBlock::fromFields);
+  }
 
   final transient R obj;
   final transient ShmLockBase lock;
@@ -85,6 +93,19 @@ abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable {
   @Serial
   private void readObject(ObjectInputStream in) throws InvalidObjectException {
     throw new InvalidObjectException("a synchronized value or array travels as its raw object and lock");
+  }
+
+  /** The portable form, the same as the serialized one: the raw object and the lock, each portable itself. */
+  @Override
+  public final Object[] portableFields() {
+    obj.checkOpen();
+    return new Object[] {obj, lock};
+  }
+
+  /** Builds a wrapper from its portable form (nothing while a spare warms up: see {@link Ref}). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <S extends SyncBlock> S fromFields(Object[] f) {
+    return (S) new Ref((RawBlock<?>) f[0], (Lock) f[1]).readResolve();
   }
 
   /** Wraps a raw handle and a lock handle that both belong to the new wrapper. */

@@ -386,6 +386,44 @@ class CodecTest {
     }
   }
 
+  /** A struct for {@link #sharedValuesAndArraysTravelInTheirPortableForms()}. */
+  public record Spot(int x, double y) {}
+
+  @Test
+  void sharedValuesAndArraysTravelInTheirPortableForms() {
+    var handles = List.<Object>of(
+        org.multiprocessing4j.Multiprocessing.value(org.multiprocessing4j.sharedctypes.CType.C_INT, 5),
+        org.multiprocessing4j.Multiprocessing.value(org.multiprocessing4j.sharedctypes.CType.C_INT, 6, false),
+        org.multiprocessing4j.Multiprocessing.array(org.multiprocessing4j.sharedctypes.CType.C_DOUBLE, List.of(1.5, 2.5)),
+        org.multiprocessing4j.Multiprocessing.array(org.multiprocessing4j.sharedctypes.CType.C_CHAR, 3, false),
+        org.multiprocessing4j.Multiprocessing.array(org.multiprocessing4j.sharedctypes.CType.C_CHAR, 3),
+        org.multiprocessing4j.Multiprocessing.value(org.multiprocessing4j.sharedctypes.CType.struct(Spot.class),
+            new Spot(1, 2.5)));
+    try {
+      for (Object h : handles) {
+        byte[] bytes = Codec.encode(h, "a shared value");
+        assertThat(bytes[0]).as("tag of %s", h.getClass().getSimpleName()).isEqualTo(Tagged.PORTABLE);
+        assertThat(containsJdkStream(bytes)).as("JDK serialization inside %s", h.getClass().getSimpleName()).isFalse();
+        Object received = Codec.decode(bytes);
+        assertThat(received).isEqualTo(h).hasSameClassAs(h).hasToString(h.toString());
+        close(received);
+      }
+      // the received handle sees the same memory
+      @SuppressWarnings("unchecked")
+      var v = (org.multiprocessing4j.sharedctypes.Value<Integer>) handles.get(0);
+      @SuppressWarnings("unchecked")
+      var v2 = (org.multiprocessing4j.sharedctypes.Value<Integer>) Codec.decode(Codec.encode(v, "a value"));
+      try {
+        v2.set(42);
+        assertThat(v.get()).isEqualTo(42);
+      } finally {
+        close(v2);
+      }
+    } finally {
+      handles.forEach(CodecTest::close);
+    }
+  }
+
   private static void barrierAction() {
     // a barrier's action travels as a serializable method reference
   }
