@@ -342,8 +342,18 @@ final class ProcessPool implements Pool {
       }
       for (int i = 0; i < batch.size(); i++) {
         Object message = batch.get(i);
+        byte[] bytes;
         try {
-          byte[] bytes = inbox.encode(message);
+          bytes = inbox.encode(message);
+        } catch (PicklingException e) {
+          failChunkOf(slot, message, e);
+          continue;
+        } catch (RuntimeException e) {
+          // a handle in the task that refuses to travel (a closed queue or lock): that task fails
+          failChunkOf(slot, message, new PicklingException("cannot send a task to a pool worker: " + e.getMessage(), e));
+          continue;
+        }
+        try {
           if (mayWait) {
             inbox.putEncodedWhile(bytes, () -> process.exitCode() == null);
           } else if (!inbox.tryPutEncoded(bytes)) {
@@ -357,9 +367,7 @@ final class ProcessPool implements Pool {
             return false;
           }
         } catch (RingBuffer.PeerGoneException | IllegalStateException e) {
-          return true; // the worker died: its Exited message puts its chunks back in line
-        } catch (PicklingException e) {
-          failChunkOf(slot, message, e);
+          return true; // the worker died (its inbox closed): its Exited message puts its chunks back in line
         }
       }
       batch.clear();

@@ -96,6 +96,13 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
   /** offset[0..N]: slot offsets relative to the data area; offset[N] is the data length. */
   private final long[] slotOffsets;
 
+  static {
+    // as SharedMemory: the name, without JDK serialization; null while a warm spare decodes a hint
+    org.multiprocessing4j.internal.pickle.Codec.registerPortable(ShareableList.class,
+        list -> new Object[] {list.shm.name()},
+        f -> org.multiprocessing4j.internal.pickle.Codec.warmingUp() ? null : attach((String) f[0]));
+  }
+
   private ShareableList(SharedMemory shm, int length, long[] slotOffsets) {
     this.shm = shm;
     this.length = length;
@@ -461,7 +468,7 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
     /** Attaches to the list by name. */
     @Serial
     private Object readResolve() {
-      return attach(name);
+      return org.multiprocessing4j.internal.pickle.Codec.warmingUp() ? null : attach(name);
     }
   }
 }

@@ -113,6 +113,13 @@ public final class SharedMemory implements AutoCloseable, Serializable {
   /** Whether {@link #close()} was called; written under this. */
   private transient volatile boolean closed;
 
+  static {
+    // through the codec a block travels as its name without JDK serialization (~40 ms to set up
+    // in a young JVM); null while a warm spare decodes a hint (see Codec.decodeToWarmUp)
+    org.multiprocessing4j.internal.pickle.Codec.registerPortable(SharedMemory.class, shm -> new Object[] {shm.name},
+        f -> org.multiprocessing4j.internal.pickle.Codec.warmingUp() ? null : attach((String) f[0]));
+  }
+
   private SharedMemory(ShmFiles.Block block) {
     this.name = block.name();
     this.size = block.size();
@@ -328,7 +335,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     /** Attaches to the block by name. */
     @Serial
     private Object readResolve() {
-      return attach(name);
+      return org.multiprocessing4j.internal.pickle.Codec.warmingUp() ? null : attach(name);
     }
   }
 }

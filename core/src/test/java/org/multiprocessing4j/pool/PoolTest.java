@@ -195,6 +195,21 @@ class PoolTest {
   }
 
   @Test
+  void aTaskHoldingAClosedQueueFailsAloneAndTheOthersAroundItComplete() {
+    org.multiprocessing4j.Queue<Integer> closed = org.multiprocessing4j.Multiprocessing.queue();
+    closed.close();
+    var before = pool.applyAsync(() -> 1);
+    var bad = pool.applyAsync(() -> closed.qsize());
+    var after = pool.applyAsync(() -> 2);
+
+    assertThatThrownBy(() -> bad.get(Duration.ofSeconds(30))).isInstanceOf(org.multiprocessing4j.PicklingException.class)
+        .hasMessageContaining("is closed");
+    assertThat(before.get(Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(after.get(Duration.ofSeconds(30))).isEqualTo(2);
+    assertThat(pool.apply(() -> 3)).isEqualTo(3);
+  }
+
+  @Test
   void insightsCountTasksPerWorker() {
     pool.map(PoolTest::sqr, IntStream.range(0, 40).boxed().toList(), 1);
     var insights = pool.insights();

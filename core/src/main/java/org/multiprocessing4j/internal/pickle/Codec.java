@@ -83,6 +83,20 @@ public final class Codec {
   /** Registers how to build a {@link Portable} class from its fields; call it from the class's static initializer. */
   public static <T extends Portable> void registerPortable(Class<T> type, java.util.function.Function<Object[], T> factory) {
     Tagged.Portables.FACTORIES.put(type, factory);
+    Tagged.Portables.registered(type);
+  }
+
+  /**
+   * The portable form of a public class that should not show a {@code portableFields()} method
+   * to its users ({@code SharedMemory}): how to take an instance apart and how to build it again.
+   * Call it from the class's static initializer.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> void registerPortable(Class<T> type, java.util.function.Function<? super T, Object[]> fields,
+      java.util.function.Function<Object[], T> factory) {
+    Tagged.Portables.FIELDS.put(type, (java.util.function.Function<Object, Object[]>) fields);
+    Tagged.Portables.FACTORIES.put(type, factory);
+    Tagged.Portables.registered(type);
   }
 
   /** Set while a warm spare decodes a hint: handles must not attach to anything then. */

@@ -244,9 +244,9 @@ final class Tagged {
           write(e.getKey(), depth + 1);
           write(e.getValue(), depth + 1);
         }
-      } else if (value instanceof Codec.Portable p && Portables.registered(c)) {
+      } else if (Portables.fieldsOf(c) instanceof java.util.function.Function<Object, Object[]> portable) {
         once(value);
-        Object[] fields = p.portableFields();
+        Object[] fields = portable.apply(value);
         out.put(PORTABLE).putLengthAndBytes(className(c)).putInt(fields.length);
         for (Object f : fields) {
           write(f, depth + 1);
@@ -617,24 +617,34 @@ final class Tagged {
   /** The factories of the {@link Codec.Portable} classes, registered by the classes themselves. */
   static final class Portables {
     static final Map<Class<?>, java.util.function.Function<Object[], ?>> FACTORIES = new ConcurrentHashMap<>();
-    /** Whether a class registered a factory, looked up once per class (every portable message asks). */
-    private static final ClassValue<Boolean> REGISTERED = new ClassValue<>() {
+    /** How to take apart the classes registered with a separate fields function. */
+    static final Map<Class<?>, java.util.function.Function<Object, Object[]>> FIELDS = new ConcurrentHashMap<>();
+    private static final java.util.function.Function<Object, Object[]> PORTABLE_FIELDS =
+        v -> ((Codec.Portable) v).portableFields();
+    /** How to take a class apart, looked up once per class (every portable message asks); null: not portable. */
+    private static final ClassValue<java.util.function.Function<Object, Object[]>> HOW = new ClassValue<>() {
       @Override
-      protected Boolean computeValue(Class<?> c) {
-        return FACTORIES.containsKey(c);
+      protected java.util.function.Function<Object, Object[]> computeValue(Class<?> c) {
+        var fields = FIELDS.get(c);
+        if (fields != null) {
+          return fields;
+        }
+        return Codec.Portable.class.isAssignableFrom(c) && FACTORIES.containsKey(c) ? PORTABLE_FIELDS : null;
       }
     };
 
     /**
-     * Whether {@code c} registered a factory. A "no" is not remembered: a class registers in its
-     * static initializer, which may still be running when an instance is first encoded.
+     * How to take {@code c} apart, or null when it has no portable form. Remembered per class: a
+     * class registers in its own (or a superclass's) static initializer, which has finished before
+     * another thread can hold an instance to encode.
      */
-    static boolean registered(Class<?> c) {
-      if (REGISTERED.get(c)) {
-        return true;
-      }
-      REGISTERED.remove(c);
-      return false;
+    static java.util.function.Function<Object, Object[]> fieldsOf(Class<?> c) {
+      return HOW.get(c);
+    }
+
+    /** After a registration: forget what was looked up for {@code c} before (a registration made late). */
+    static void registered(Class<?> c) {
+      HOW.remove(c);
     }
 
     /** The class's factory; initializes the class first (its static initializer registers it). */

@@ -424,6 +424,56 @@ class CodecTest {
     }
   }
 
+  @Test
+  void sharedMemoryBlocksAndShareableListsTravelAsTheirNames() {
+    var block = org.multiprocessing4j.sharedmemory.SharedMemory.create(64);
+    var list = org.multiprocessing4j.sharedmemory.ShareableList.<Object>create(List.of(1, "two"));
+    try {
+      byte[] blockBytes = Codec.encode(block, "a block");
+      byte[] listBytes = Codec.encode(list, "a list");
+      for (byte[] bytes : List.of(blockBytes, listBytes)) {
+        assertThat(bytes[0]).isEqualTo(Tagged.PORTABLE);
+        assertThat(containsJdkStream(bytes)).isFalse();
+      }
+      var block2 = (org.multiprocessing4j.sharedmemory.SharedMemory) Codec.decode(blockBytes);
+      @SuppressWarnings("unchecked")
+      var list2 = (org.multiprocessing4j.sharedmemory.ShareableList<Object>) Codec.decode(listBytes);
+      try {
+        block.buf().put(0, (byte) 7);
+        assertThat(block2.name()).isEqualTo(block.name());
+        assertThat(block2.buf().get(0)).isEqualTo((byte) 7);
+        list.set(0, 5);
+        assertThat(list2).containsExactly(5L, "two"); // integers come back as long, as CPython's q format
+      } finally {
+        block2.close();
+        list2.close();
+      }
+    } finally {
+      block.close();
+      block.unlink();
+      list.close();
+      list.unlink();
+    }
+  }
+
+  /** Portable, but registered only when the test says so. */
+  record LateJob(String name) implements Serializable, Codec.Portable {
+    @Override
+    public Object[] portableFields() {
+      return new Object[] {name};
+    }
+  }
+
+  @Test
+  void aClassRegisteredAfterItsFirstEncodingTravelsPortableFromThenOn() {
+    assertThat(Codec.encode(new LateJob("a"), "a late job")[0]).isNotEqualTo(Tagged.PORTABLE);
+    Codec.registerPortable(LateJob.class, f -> new LateJob((String) f[0]));
+
+    byte[] bytes = Codec.encode(new LateJob("b"), "a late job");
+    assertThat(bytes[0]).isEqualTo(Tagged.PORTABLE);
+    assertThat(Codec.decode(bytes)).isEqualTo(new LateJob("b"));
+  }
+
   private static void barrierAction() {
     // a barrier's action travels as a serializable method reference
   }
