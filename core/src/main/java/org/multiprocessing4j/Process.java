@@ -42,7 +42,7 @@ import org.multiprocessing4j.internal.util.Log;
  * serialized fails here, at {@code start()}, with a {@link PicklingException} naming its class.
  *
  * <p>Exit codes are Python's: 0 when {@code run()} returns, 1 when it throws (the child prints
- * {@code Process <name>:} and the stack trace to its stderr), {@code n} after
+ * {@code Process <name>:} and the stack trace to its stderr), {@code n & 255} after
  * {@code System.exit(n)}, and {@code -N} when the process was ended by signal N (so
  * {@link #terminate()} gives -15 and {@link #kill()} -9). The child's stdout and stderr are this
  * JVM's; its {@code System.in} is empty.

@@ -60,6 +60,14 @@ class ProcessExitCodeTest {
     assertThat(p.exitCode()).isEqualTo(status);
   }
 
+  @ParameterizedTest(name = "{0}: System.exit({1})")
+  @CsvSource({"warm, 256, 0", "warm, -1, 255", "spawn, 300, 44"})
+  void exitCodeAfterSystemExitIsWhatTheOsKeepsOfN(String method, int status, int expected) {
+    Process p = startIn(method, () -> System.exit(status));
+    assertThat(p.join(WAIT)).isTrue();
+    assertThat(p.exitCode()).isEqualTo(expected);
+  }
+
   /** Starts a child that blocks, and returns once its target runs. */
   private Process startBlockingChild(String method) {
     Gate running = Gate.in(dir);
@@ -95,11 +103,29 @@ class ProcessExitCodeTest {
   @CsvSource({"spawn, INT, -2", "warm, HUP, -1", "spawn, TERM, -15"})
   void exitCodeIsMinusNAfterAnyShutdownSignalSentFromOutside(String method, String signal, int expected)
       throws Exception {
+    // a JVM started with the signal ignored (a background job, nohup) keeps it ignored: nothing to see
+    org.junit.jupiter.api.Assumptions.assumeFalse(ignoredByThisJvm(signal), "SIG" + signal + " is ignored here");
     Process p = startBlockingChild(method);
     var kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
     assertThat(kill.waitFor()).isZero();
     assertThat(p.join(WAIT)).isTrue();
     assertThat(p.exitCode()).isEqualTo(expected);
+  }
+
+  /** Whether this JVM (and so a child it starts) ignores the signal: the SigIgn mask of /proc/self/status. */
+  private static boolean ignoredByThisJvm(String signal) throws java.io.IOException {
+    int number = switch (signal) {
+      case "HUP" -> 1;
+      case "INT" -> 2;
+      case "TERM" -> 15;
+      default -> throw new IllegalArgumentException(signal);
+    };
+    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << (number - 1))) != 0;
+      }
+    }
+    return false;
   }
 
   @Test

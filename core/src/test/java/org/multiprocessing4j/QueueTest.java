@@ -178,6 +178,20 @@ class QueueTest {
   }
 
   @Test
+  void aSimpleQueueKeepsNoCounterButItsQsizeStillCountsTheItemsInTheRing() {
+    try (var q = org.multiprocessing4j.internal.queue.RingQueue.<Integer>createSimple()) {
+      q.put(1);
+      q.put(2);
+      assertThat(q.qsize()).isEqualTo(2);
+      assertThat(q.get()).isEqualTo(1);
+      assertThat(q.qsize()).isEqualTo(1);
+      assertThat(q.get()).isEqualTo(2);
+      assertThat(q.qsize()).isZero();
+      assertThat(q.empty()).isTrue();
+    }
+  }
+
+  @Test
   void hundredMebibyteItemPassesThroughAQueue() {
     try (Queue<byte[]> q = Multiprocessing.queue()) {
       var p = WARM.process(() -> {

@@ -6,7 +6,7 @@ package org.multiprocessing4j.internal.queue;
  *
  * <pre>
  *   0 +------------------------------+
- *     | SIZE (long)                  |  items put and not yet got, buffered ones included (qsize)
+ *     | SIZE (long)                  |  items put and not yet got, buffered ones included (qsize); unused by a SimpleQueue
  *  64 +------------------------------+
  *     | SLOTS (int) | SLOTS_WAITERS  |  free places of a bounded queue (its semaphore)
  * 128 +------------------------------+

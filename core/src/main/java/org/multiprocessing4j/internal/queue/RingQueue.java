@@ -34,7 +34,8 @@ import org.multiprocessing4j.internal.spawn.ExitHooks;
  * waiting for room. So {@code put} never waits on an unbounded queue and one thread's items stay
  * in order. {@code get} reads the ring (readers take the ring's consumer mutex: Python's
  * {@code _rlock}), then gives back SIZE and the slot. A simple queue has no buffer and no SIZE
- * counter (two updates of a shared cache line per item, for a {@code qsize} it does not offer):
+ * counter (two updates of a shared cache line per item, for a {@code qsize} its interface does
+ * not offer; {@link #qsize} counts the ring's records for it):
  * its {@code put} writes into the ring and waits while it is full.
  *
  * <p>At exit of the process, a feeder flushes what is buffered before the process reports its

@@ -189,7 +189,8 @@ public final class ChildMain {
     }
     ProcessAccess.get();
     ProcessHandle.current().info().startInstant(); // pool workers report their start-up time with it
-    // the logger's classes (its levels link lambdas): a launch logs "child process calling self.run()"
+    // the library's logging calls, as a launch makes them: without a logger (the parent sends a
+    // level when it logs) they return at once and java.util.logging is never set up
     org.multiprocessing4j.internal.util.Log.debug("warm-up of the start path");
     Multiprocessing.activeChildren(); // the exit path's code, run once
   }
@@ -257,7 +258,8 @@ public final class ChildMain {
           sun.misc.Signal.handle(signal, sun.misc.SignalHandler.SIG_IGN); // ignored before us: stay so
         }
       } catch (IllegalArgumentException e) {
-        // the VM keeps this signal to itself (-Xrs): it ends the JVM without a Java handler
+        // -Xrs: the JVM refuses Java handlers for these signals, whose default action then ends
+        // it without shutdown hooks (no EXIT is sent, so the status reads as the signal)
       }
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -270,6 +272,16 @@ public final class ChildMain {
     }, "mp4j-exit-report"));
   }
 
+  /** Whether the JVM's shutdown hooks have started: asks to remove a hook that was never added. */
+  private static boolean shutdownUnderWay() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(new Thread()); // false: it was never added
+      return false;
+    } catch (IllegalStateException e) {
+      return true; // "Shutdown in progress"
+    }
+  }
+
   /** The signals on which the JDK runs its shutdown (java.lang.Terminator). */
   private static final String[] SHUTDOWN_SIGNALS = {"TERM", "INT", "HUP"};
 
@@ -279,7 +291,11 @@ public final class ChildMain {
 
     @Override
     public void handle(sun.misc.Signal signal) {
-      signalled = true;
+      if (!shutdownUnderWay()) {
+        // once a System.exit(n) runs its hooks, the signal cannot change the status (the JDK's
+        // second shutdown waits for the first): the exit stays a call, reported as such
+        signalled = true;
+      }
       releaseStdin();
       try {
         next.handle(signal); // the JDK's: a shutdown with status 128 + N

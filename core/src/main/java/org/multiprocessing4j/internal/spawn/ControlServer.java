@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The parent's end of the children's back channel: a FIFO (named pipe) into which each child JVM
  * writes that it booted ({@link ControlMessage#READY}), that its target finished and with which
- * exit code ({@link ControlMessage#DONE}), or that user code called {@code System.exit(n)}
- * ({@link ControlMessage#EXIT}). The child's stdin is the other direction (DESIGN.md §2).
+ * exit code ({@link ControlMessage#DONE}), or that it exits through {@code System.exit} rather
+ * than a signal ({@link ControlMessage#EXIT}). The child's stdin is the other direction (DESIGN.md §2).
  *
  * <p>Why a FIFO and not a socket: a child opens it with plain file I/O. A Unix-domain socket
  * made every child JVM set up the socket provider and seed a {@code SecureRandom} (~15 ms and ~3

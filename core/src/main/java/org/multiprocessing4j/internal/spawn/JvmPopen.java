@@ -21,6 +21,8 @@ import org.multiprocessing4j.ProcessException;
 final class JvmPopen implements Popen {
   /** Exit statuses above this are 128 + signal number (POSIX shells' convention, and the JDK's). */
   private static final int SIGNAL_BASE = 128;
+  private static final int SIGTERM = 15;
+  private static final int SIGKILL = 9;
   /** Linux has signals 1..64. */
   private static final int MAX_SIGNAL = 64;
   /** How long to wait for a dead child's last control messages before trusting the status alone. */
@@ -30,6 +32,8 @@ final class JvmPopen implements Popen {
   private final java.lang.Process process;
   private final ControlServer.ChildLink link;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  /** The signal this parent sent the child itself (terminate/kill), or 0. */
+  private volatile int sentSignal;
 
   JvmPopen(java.lang.Process process, ControlServer.ChildLink link) {
     this.process = process;
@@ -39,7 +43,7 @@ final class JvmPopen implements Popen {
       if (!link.done.isDone()) {
         ControlServer.get().sync(LINK_SYNC_WAIT_MS); // its EXIT, if it sent one, is read by then
       }
-      exit.complete(exitCode(p.exitValue(), link.exitCalled()));
+      exit.complete(exitCode(p.exitValue(), link.exitCalled(), sentSignal));
       ControlServer.get().forget(p.pid());
       closeStdin();
     }, VIRTUAL);
@@ -59,9 +63,14 @@ final class JvmPopen implements Popen {
     }
   }
 
-  /** Python's exit code from an OS status and whether the child sent EXIT (it called {@code System.exit}). */
-  static int exitCode(int status, boolean exitCalled) {
-    if (exitCalled) {
+  /**
+   * Python's exit code from an OS status, whether the child sent EXIT (it called
+   * {@code System.exit}) and the signal this parent sent it (0: none). A status of 128 + the
+   * signal sent is death by that signal even after EXIT: a {@code kill()} can end a child while
+   * its exit hooks still run.
+   */
+  static int exitCode(int status, boolean exitCalled, int sentSignal) {
+    if (exitCalled && !(sentSignal != 0 && status == SIGNAL_BASE + sentSignal)) {
       return status;
     }
     if (status > SIGNAL_BASE && status <= SIGNAL_BASE + MAX_SIGNAL) {
@@ -90,6 +99,7 @@ final class JvmPopen implements Popen {
     if (!exit.isDone()) {
       // through the handle: java.lang.Process.destroy() would also close the child's stdin,
       // which the child takes for its parent's death and halts before the signal is handled
+      sentSignal = SIGTERM;
       process.toHandle().destroy(); // SIGTERM
     }
   }
@@ -97,6 +107,7 @@ final class JvmPopen implements Popen {
   @Override
   public void kill() {
     if (!exit.isDone()) {
+      sentSignal = SIGKILL;
       process.toHandle().destroyForcibly(); // SIGKILL
     }
   }

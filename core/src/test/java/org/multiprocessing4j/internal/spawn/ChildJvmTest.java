@@ -9,6 +9,17 @@ import org.junit.jupiter.api.Test;
 class ChildJvmTest {
 
   @Test
+  void anExitStatusIsAnExitCodeAfterSystemExitUnlessItIsTheSignalThisParentSent() {
+    assertThat(JvmPopen.exitCode(143, false, 0)).as("SIGTERM from anyone").isEqualTo(-15);
+    assertThat(JvmPopen.exitCode(143, true, 0)).as("System.exit(143)").isEqualTo(143);
+    assertThat(JvmPopen.exitCode(137, true, 9)).as("kill() while System.exit runs its hooks").isEqualTo(-9);
+    assertThat(JvmPopen.exitCode(143, true, 9)).as("System.exit(143), then kill() too late").isEqualTo(143);
+    assertThat(JvmPopen.exitCode(3, true, 15)).as("System.exit(3) before terminate() took effect").isEqualTo(3);
+    assertThat(JvmPopen.exitCode(1, false, 0)).isEqualTo(1);
+    assertThat(JvmPopen.exitCode(200, false, 0)).as("above the signals").isEqualTo(200);
+  }
+
+  @Test
   void keepsSystemPropertiesAssertionSwitchesAndModuleOptionsAndDropsTheRest() {
     List<String> parent = List.of("-Dfoo=bar", "-Djava.class.path=/x", "-ea:com.example...", "-esa",
         "-agentlib:jdwp=transport=dt_socket", "-javaagent:/agent.jar", "-XX:AOTCache=/c.aot", "-Xmx4g",
