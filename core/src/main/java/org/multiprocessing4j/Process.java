@@ -144,7 +144,7 @@ public class Process implements Serializable {
   private record Form(SerializableRunnable target, String name, boolean daemon, byte[] authkey, int[] identity,
       Long parentPid, String startMethod) implements Serializable, Codec.Portable {
     static {
-      Codec.registerPortable(Form.class, new FormFactory());
+      Codec.registerMessage(Form.class, new FormFactory());
     }
 
     @Override
@@ -225,7 +225,7 @@ public class Process implements Serializable {
         popen = StartMethods.startThread(name, daemon, () -> runInThread(this));
       } else {
         byte[] payload;
-        List<Codec.Transferable> sent = Codec.collectSent();
+        Codec.Sent sent = Codec.collectSent();
         try {
           payload = Codec.encode(travelForm(), "the process " + name);
         } finally {
@@ -236,7 +236,8 @@ public class Process implements Serializable {
         // pipe ends the child receives count as the child's from now on, so that the parent may
         // close its own copies right after start(), as Python code does
         String work = (target != null ? target : this).getClass().getName();
-        popen = StartMethods.startJvm(method, spec, work, pid -> sent.forEach(h -> h.reserveFor(pid)));
+        popen = StartMethods.startJvm(method, spec, work, sent.sharedMemory(),
+            pid -> sent.handles().forEach(h -> h.reserveFor(pid)));
       }
       CHILDREN.add(this);
     }

@@ -143,7 +143,7 @@ final class PoolMessages {
 
     @SuppressWarnings("unchecked")
     static <T extends Codec.Portable> void register(Class<T> type, int kind) {
-      Codec.registerPortable(type, (Function<Object[], T>) (Function<?, ?>) new Factory(kind));
+      Codec.registerMessage(type, (Function<Object[], T>) (Function<?, ?>) new Factory(kind));
     }
 
     @Override

@@ -33,7 +33,28 @@ import org.multiprocessing4j.PicklingException;
  */
 public final class Codec {
   /** Handles met while encoding a process for a child: see {@link #collectSent()}. */
-  private static final ThreadLocal<List<Transferable>> SENT = new ThreadLocal<>();
+  private static final ThreadLocal<Sent> SENT = new ThreadLocal<>();
+
+  /**
+   * What a process's encoding holds that matters to its start: the {@link Transferable} handles
+   * to reserve for the child, and whether it holds any handle of something in shared memory (a
+   * queue, lock, pipe end, shared value...; the child is then started with the AOT cache that
+   * has the shared-memory machinery in it).
+   */
+  public static final class Sent {
+    private final List<Transferable> handles = new java.util.ArrayList<>();
+    private boolean sharedMemory;
+
+    /** The transferable handles met, each once. */
+    public List<Transferable> handles() {
+      return handles;
+    }
+
+    /** Whether a handle of something in shared memory was met. */
+    public boolean sharedMemory() {
+      return sharedMemory;
+    }
+  }
 
   /**
    * A handle that must be told which process receives it (a pipe end counts its holders per
@@ -45,13 +66,12 @@ public final class Codec {
   }
 
   /**
-   * Starts collecting the {@link Transferable} handles that this thread serializes, until the
-   * returned list is passed to {@link #stopCollecting}.
+   * Starts noting what this thread serializes ({@link Sent}), until {@link #stopCollecting}.
    */
-  public static List<Transferable> collectSent() {
-    var list = new java.util.ArrayList<Transferable>();
-    SENT.set(list);
-    return list;
+  public static Sent collectSent() {
+    var sent = new Sent();
+    SENT.set(sent);
+    return sent;
   }
 
   /** Stops collecting (see {@link #collectSent()}). */
@@ -61,10 +81,21 @@ public final class Codec {
 
   /** Called by a {@link Transferable} handle when it is written ({@code portableFields} or {@code writeReplace}). */
   public static void noteSent(Transferable handle) {
-    List<Transferable> list = SENT.get();
+    Sent sent = SENT.get();
     // once per handle: a value the tagged encoding gives up on is written again by JDK serialization
-    if (list != null && list.stream().noneMatch(h -> h == handle)) {
-      list.add(handle);
+    if (sent != null) {
+      sent.sharedMemory = true; // pipe ends are rings in shared memory
+      if (sent.handles.stream().noneMatch(h -> h == handle)) {
+        sent.handles.add(handle);
+      }
+    }
+  }
+
+  /** Notes that a handle of something in shared memory is being serialized (see {@link Sent}). */
+  static void noteSharedMemory() {
+    Sent sent = SENT.get();
+    if (sent != null) {
+      sent.sharedMemory = true;
     }
   }
 
@@ -80,10 +111,23 @@ public final class Codec {
     Object[] portableFields();
   }
 
-  /** Registers how to build a {@link Portable} class from its fields; call it from the class's static initializer. */
+  /**
+   * Registers how to build a {@link Portable} handle of something in shared memory (a queue, a
+   * lock, a pipe end, a shared value) from its fields; call it from the class's static initializer.
+   */
   public static <T extends Portable> void registerPortable(Class<T> type, java.util.function.Function<Object[], T> factory) {
     Tagged.Portables.FACTORIES.put(type, factory);
     Tagged.Portables.registered(type);
+  }
+
+  /**
+   * Registers how to build a {@link Portable} message (a pool message, a process's travelling
+   * form: not a handle of something in shared memory) from its fields; call it from the class's
+   * static initializer.
+   */
+  public static <T extends Portable> void registerMessage(Class<T> type, java.util.function.Function<Object[], T> factory) {
+    Tagged.Portables.MESSAGES.add(type);
+    registerPortable(type, factory);
   }
 
   /**

@@ -244,9 +244,12 @@ final class Tagged {
           write(e.getKey(), depth + 1);
           write(e.getValue(), depth + 1);
         }
-      } else if (Portables.fieldsOf(c) instanceof java.util.function.Function<Object, Object[]> portable) {
+      } else if (Portables.howOf(c) instanceof Portables.How portable) {
         once(value);
-        Object[] fields = portable.apply(value);
+        if (portable.sharedMemory()) {
+          Codec.noteSharedMemory();
+        }
+        Object[] fields = portable.fields().apply(value);
         out.put(PORTABLE).putLengthAndBytes(className(c)).putInt(fields.length);
         for (Object f : fields) {
           write(f, depth + 1);
@@ -619,17 +622,23 @@ final class Tagged {
     static final Map<Class<?>, java.util.function.Function<Object[], ?>> FACTORIES = new ConcurrentHashMap<>();
     /** How to take apart the classes registered with a separate fields function. */
     static final Map<Class<?>, java.util.function.Function<Object, Object[]>> FIELDS = new ConcurrentHashMap<>();
+    /** The registered classes that are messages, not handles of something in shared memory. */
+    static final Set<Class<?>> MESSAGES = ConcurrentHashMap.newKeySet();
     private static final java.util.function.Function<Object, Object[]> PORTABLE_FIELDS =
         v -> ((Codec.Portable) v).portableFields();
+
+    /** How to take a portable class apart, and whether it is a handle of something in shared memory. */
+    record How(java.util.function.Function<Object, Object[]> fields, boolean sharedMemory) {}
+
     /** How to take a class apart, looked up once per class (every portable message asks); null: not portable. */
-    private static final ClassValue<java.util.function.Function<Object, Object[]>> HOW = new ClassValue<>() {
+    private static final ClassValue<How> HOW = new ClassValue<>() {
       @Override
-      protected java.util.function.Function<Object, Object[]> computeValue(Class<?> c) {
+      protected How computeValue(Class<?> c) {
         var fields = FIELDS.get(c);
-        if (fields != null) {
-          return fields;
+        if (fields == null && Codec.Portable.class.isAssignableFrom(c) && FACTORIES.containsKey(c)) {
+          fields = PORTABLE_FIELDS;
         }
-        return Codec.Portable.class.isAssignableFrom(c) && FACTORIES.containsKey(c) ? PORTABLE_FIELDS : null;
+        return fields == null ? null : new How(fields, !MESSAGES.contains(c));
       }
     };
 
@@ -638,7 +647,7 @@ final class Tagged {
      * class registers in its own (or a superclass's) static initializer, which has finished before
      * another thread can hold an instance to encode.
      */
-    static java.util.function.Function<Object, Object[]> fieldsOf(Class<?> c) {
+    static How howOf(Class<?> c) {
       return HOW.get(c);
     }
 

@@ -11,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +20,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The cache is keyed by everything that makes it valid: the {@code java} launcher, the JDK
  * version, the child's options, and each class path jar's path, size and modification time. It
- * lives in {@code ~/.cache/multiprocessing4j/aot/<key>.aot}. When it is missing, the first child
- * start launches a trainer in the background ({@link ChildMain} in "train" mode, given the
- * {@code setJvmOptions} options) and goes on without the cache; later starts find it. The trainer
- * is the parent of one real start: a child in "trainee" mode records a configuration while it
- * boots, receives a process and runs it; the trainer then assembles the cache into a temporary
+ * lives in {@code ~/.cache/multiprocessing4j/aot/<key>.aot}, and beside it {@code <key>-shm.aot},
+ * the cache of spares and of children given a handle of something in shared memory, which also
+ * holds the shared-memory path ({@link #options(boolean)}). When a cache is missing, the first
+ * child start that needs it launches a trainer in the background ({@link ChildMain} in "train" or
+ * "train-shared" mode, given the {@code setJvmOptions} options) and goes on without the cache;
+ * later starts find it. The trainer is the parent of one real start: a child in "trainee" (or
+ * "trainee-shared") mode records a configuration while it boots, receives a process and runs it
+ * (the shared one rehearses the shared-memory path first, as a spare does); the trainer then
+ * assembles the cache into a temporary
  * file and renames it into place, so a half-written cache is never used. A stale or unreadable
  * cache never breaks a start: the JVM ignores it (its messages about that are switched off).
  *
@@ -37,36 +40,49 @@ final class AotCache {
   /** Silences the JVM's warnings about a stale or unusable cache: a cache miss is not an error. */
   static final List<String> QUIET = List.of("-Xlog:aot=off", "-Xlog:cds=off");
   private static final String ENABLED_PROPERTY = "mp4j.aot";
-  private static volatile boolean trainingStarted;
-  /** Caches kept in the cache directory (one per class path and options in use). */
-  private static final int KEPT_CACHES = 8;
+  /** Whether the training of the plain [0] and the shared-memory [1] cache was started. */
+  private static final boolean[] TRAINING_STARTED = new boolean[2];
+  /** Caches kept in the cache directory (two per class path and options in use). */
+  private static final int KEPT_CACHES = 12;
+  /** What the shared-memory cache's file name adds to the plain one's. */
+  private static final String SHARED_SUFFIX = "-shm";
   /** How long each step of the training may take before it is given up. */
   private static final long TRAINING_TIMEOUT_S = 60;
 
   private AotCache() {}
 
-  /** The options that make a child use the cache, or none (and training started) when it is missing. */
-  static List<String> options() {
+  /**
+   * The options that make a child use a cache, or none (and training started) when it is missing.
+   *
+   * @param sharedMemory the cache for spares and children given a handle of something in shared
+   *     memory: trained with the shared-memory path too (the Foreign Function and Memory API's
+   *     classes, ~2.5 MiB more for a child that maps it), which such a child would otherwise load
+   *     and link itself (a spawned pool worker's first result ~30% later). The plain cache, for
+   *     every other child, leaves it out.
+   */
+  static List<String> options(boolean sharedMemory) {
     if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))
         || AotCache.class.getModule().isNamed()) {
       return List.of();
     }
     Memo m = memo();
-    Path cache = m.file.orElse(null);
+    int kind = sharedMemory ? 1 : 0;
+    Path cache = m.files[kind];
     if (cache == null) {
       return List.of();
     }
-    if (m.options != null) {
-      return m.options; // found before: not looked for again (a cache deleted since is ignored by the JVM)
+    List<String> found = m.options[kind];
+    if (found != null) {
+      return found; // found before: not looked for again (a cache deleted since is ignored by the JVM)
     }
     if (Files.isRegularFile(cache)) {
       var opts = new ArrayList<String>();
       opts.add("-XX:AOTCache=" + cache);
       opts.addAll(QUIET);
-      m.options = List.copyOf(opts);
-      return m.options;
+      m.options[kind] = List.copyOf(opts);
+      return m.options[kind];
     }
-    startTraining(cache);
+    startTraining(cache, sharedMemory);
     return List.of();
   }
 
@@ -80,20 +96,25 @@ final class AotCache {
         ChildJvm.jvmOptions());
     Memo m = memo;
     if (m == null || !m.settings.equals(settings)) {
-      m = memo = new Memo(settings, Optional.ofNullable(computeCacheFile()));
+      m = memo = new Memo(settings, computeCacheFile());
     }
     return m;
   }
 
-  /** The cache file for one set of settings, and the options that use it once it exists. */
+  /** The cache files (plain, shared-memory) for one set of settings, and the options that use them once they exist. */
   private static final class Memo {
     final List<Object> settings;
-    final Optional<Path> file;
-    volatile List<String> options;
+    /** Null when no cache can be used (a class path that is not all jars). */
+    final Path[] files;
+    /** Set once the file is found; read and written racily (the same value whoever writes it). */
+    final List<String>[] options;
 
-    Memo(List<Object> settings, Optional<Path> file) {
+    @SuppressWarnings("unchecked")
+    Memo(List<Object> settings, Path plain) {
       this.settings = settings;
-      this.file = file;
+      this.files = plain == null ? new Path[2]
+          : new Path[] {plain, plain.resolveSibling(plain.getFileName().toString().replace(".aot", SHARED_SUFFIX + ".aot"))};
+      this.options = new List[2];
     }
   }
 
@@ -129,15 +150,16 @@ final class AotCache {
     return base.resolve("multiprocessing4j").resolve("aot");
   }
 
-  private static synchronized void startTraining(Path cache) {
-    if (trainingStarted) {
+  private static synchronized void startTraining(Path cache, boolean sharedMemory) {
+    int kind = sharedMemory ? 1 : 0;
+    if (TRAINING_STARTED[kind]) {
       return;
     }
-    trainingStarted = true;
+    TRAINING_STARTED[kind] = true;
     try {
       Files.createDirectories(cache.getParent());
       var cmd = new ArrayList<>(ChildJvm.launcher(List.of()));
-      cmd.addAll(List.of("-", "train", cache.toString()));
+      cmd.addAll(List.of("-", sharedMemory ? ChildMain.TRAIN_SHARED : ChildMain.TRAIN, cache.toString()));
       cmd.addAll(ChildJvm.jvmOptions()); // the trainee gets them as the children will (setJvmOptions)
       new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -155,7 +177,7 @@ final class AotCache {
    * exit), assembles the cache, and moves it into place. A real start, not a stand-in: every class,
    * lambda and string concatenation on the path is then in the cache.
    */
-  static void train(Path cache) throws IOException, InterruptedException {
+  static void train(Path cache, boolean sharedMemory) throws IOException, InterruptedException {
     Path conf = Files.createTempFile(cache.getParent(), "train-", ".aotconf");
     Path tmp = Files.createTempFile(cache.getParent(), "train-", ".aot.tmp");
     try {
@@ -165,7 +187,8 @@ final class AotCache {
       var record = new ArrayList<>(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf,
           "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining"));
       record.addAll(QUIET);
-      if (!StartMethods.runTrainee(record, TRAINING_TIMEOUT_S) || !Files.isRegularFile(conf) || Files.size(conf) == 0) {
+      if (!StartMethods.runTrainee(record, sharedMemory, TRAINING_TIMEOUT_S) || !Files.isRegularFile(conf)
+          || Files.size(conf) == 0) {
         return;
       }
       List<String> launcher = ChildJvm.launcher(List.of());

@@ -93,7 +93,9 @@ public final class ChildJvm {
     Path exe = executable();
     List<String> user = userOptions;
     String cp = System.getProperty("java.class.path", "");
-    CommandMemo m = COMMANDS.get(mode);
+    // one per mode and cache (a spawn gets the plain or the shared-memory cache, turn about)
+    String key = aotOptions.isEmpty() ? mode : mode + aotOptions.get(0);
+    CommandMemo m = COMMANDS.get(key);
     if (m != null && m.user == user && m.aot.equals(aotOptions) && m.exe.equals(exe) && m.cp.equals(cp)) {
       return m.cmd;
     }
@@ -101,7 +103,7 @@ public final class ChildJvm {
     cmd.add(ControlServer.get().path().toString());
     cmd.add(mode);
     m = new CommandMemo(user, List.copyOf(aotOptions), exe, cp, List.copyOf(cmd));
-    COMMANDS.put(mode, m);
+    COMMANDS.put(key, m);
     return m.cmd;
   }
 

@@ -24,9 +24,10 @@ import org.multiprocessing4j.internal.pickle.Codec;
  *
  * <p>Arguments: the path of the parent's control FIFO and a mode. {@code spawn}: read the launch
  * frame from stdin and run the process. {@code spare}: pre-warm, report READY, then do the same
- * (the {@code warm} start method). {@code train}: build the AOT cache ({@link AotCache}), by
- * starting a child in {@code trainee} mode (a spare without the shared-memory rehearsal) and
- * handing it a process to run.
+ * (the {@code warm} start method). {@code train} / {@code train-shared}: build the plain or the
+ * shared-memory AOT cache ({@link AotCache}), by starting a child in {@code trainee} mode (a
+ * spare without the shared-memory rehearsal) or {@code trainee-shared} mode (a spare, rehearsal
+ * included) and handing it a process to run.
  *
  * <p>After the launch frame, stdin is only watched for EOF: EOF means the parent is gone, however
  * it died, and the child halts at once. User code sees an empty {@code System.in}.
@@ -42,6 +43,11 @@ public final class ChildMain {
   static final String SPARE = "spare";
   /** The mode of the AOT training run: a spare without the shared-memory rehearsal, started by the trainer. */
   static final String TRAINEE = "trainee";
+  /** The mode of the training run of the shared-memory cache: a spare, rehearsal included. */
+  static final String TRAINEE_SHARED = "trainee-shared";
+  /** The trainer's modes (see {@link AotCache#train}): the plain cache, the shared-memory one. */
+  static final String TRAIN = "train";
+  static final String TRAIN_SHARED = "train-shared";
 
   private static volatile boolean reportExits = true;
   private static volatile boolean signalled;
@@ -53,9 +59,9 @@ public final class ChildMain {
   /** Entry point; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     String mode = args[1];
-    if (mode.equals("train")) {
+    if (mode.equals(TRAIN) || mode.equals(TRAIN_SHARED)) {
       ChildJvm.setJvmOptions(Arrays.asList(args).subList(3, args.length)); // the children's setJvmOptions
-      AotCache.train(Path.of(args[2]));
+      AotCache.train(Path.of(args[2]), mode.equals(TRAIN_SHARED));
       return;
     }
     // as early as possible: a signal noted from here on is not reported as an exit code
@@ -70,9 +76,9 @@ public final class ChildMain {
     var launched = new CountDownLatch(1);
     // started now, not after the launch: creating a thread costs milliseconds in a young JVM
     Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
-    if (mode.equals(SPARE) || mode.equals(TRAINEE)) {
+    if (mode.equals(SPARE) || mode.equals(TRAINEE) || mode.equals(TRAINEE_SHARED)) {
       prewarm();
-      if (mode.equals(SPARE)) {
+      if (mode.equals(SPARE) || mode.equals(TRAINEE_SHARED)) {
         prewarmSharedMemory();
       }
       if (control != null) {
@@ -200,8 +206,9 @@ public final class ChildMain {
    * queues, pipes, locks and pool workers use it, and a young JVM links it in some 100 ms (the
    * Foreign Function and Memory API's method handles, above all the futex downcall). The ring
    * lives in this JVM's own memory, not in /dev/shm: a spare leaves no file anywhere, not even
-   * for a moment. Spares only: the AOT training run leaves it out, which keeps the cache, and
-   * with it every spawned child's memory, smaller.
+   * for a moment. Spares, and the training of the shared-memory cache that spares and children
+   * given shared-memory handles use; the plain cache leaves it out, which keeps that cache, and
+   * with it the memory of every other spawned child, ~2.5 MiB smaller.
    */
   private static void prewarmSharedMemory() {
     try {

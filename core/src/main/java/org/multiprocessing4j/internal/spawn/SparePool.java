@@ -137,7 +137,7 @@ public final class SparePool {
   }
 
   private List<String> currentCommand() {
-    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options());
+    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options(true)); // spares rehearse shared memory
     if (!cmd.equals(command)) {
       shutdown(); // options changed: spares booted with the old ones would run the wrong JVM
       command = cmd;

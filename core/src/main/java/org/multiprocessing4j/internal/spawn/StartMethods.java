@@ -29,12 +29,15 @@ public final class StartMethods {
    * Starts a child JVM running the process in {@code spec}, fresh or warm; {@code beforeLaunch}
    * gets the child's pid before the child receives the process. {@code work} names what the
    * process runs (its target's class): warm spares are told to prepare for it when it changes.
+   * {@code sharedMemory}: the process holds a handle of something in shared memory, so a fresh
+   * JVM gets the AOT cache with the shared-memory machinery in it ({@link AotCache}).
    */
-  public static Popen startJvm(String method, LaunchSpec spec, String work, LongConsumer beforeLaunch) {
+  public static Popen startJvm(String method, LaunchSpec spec, String work, boolean sharedMemory,
+      LongConsumer beforeLaunch) {
     if (method.equals(WARM)) {
       return SparePool.get().take(spec, work, beforeLaunch);
     }
-    java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options()));
+    java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options(sharedMemory)));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
     beforeLaunch.accept(child.pid());
     JvmPopen.launch(child, spec);
@@ -43,13 +46,16 @@ public final class StartMethods {
 
   /**
    * The AOT training run ({@link AotCache#train}): starts a child JVM with {@code aotOptions} in
-   * {@link ChildMain#TRAINEE} mode, hands it a process, and waits for it to exit.
+   * {@link ChildMain#TRAINEE} mode (with {@code sharedMemory}: {@link ChildMain#TRAINEE_SHARED},
+   * which also rehearses the shared-memory path), hands it a process, and waits for it to exit.
    *
    * @return whether it exited with status 0 in time (a trainee whose parent goes away, or whose
    *     process fails, exits with another status)
    */
-  static boolean runTrainee(List<String> aotOptions, long timeoutSeconds) throws InterruptedException {
-    java.lang.Process child = ChildJvm.start(ChildJvm.command(ChildMain.TRAINEE, aotOptions));
+  static boolean runTrainee(List<String> aotOptions, boolean sharedMemory, long timeoutSeconds)
+      throws InterruptedException {
+    java.lang.Process child = ChildJvm.start(ChildJvm.command(
+        sharedMemory ? ChildMain.TRAINEE_SHARED : ChildMain.TRAINEE, aotOptions));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
     long pid = ProcessHandle.current().pid();
     var process = new org.multiprocessing4j.Process(ChildMain::trainingTarget);

@@ -291,7 +291,7 @@ class CodecTest {
   /** A portable value: its fields go through the tagged encoding, its factory builds it again. */
   record Job(String name, int[] data, Object extra) implements Serializable, Codec.Portable {
     static {
-      Codec.registerPortable(Job.class, f -> new Job((String) f[0], (int[]) f[1], f[2]));
+      Codec.registerMessage(Job.class, f -> new Job((String) f[0], (int[]) f[1], f[2]));
     }
 
     @Override
@@ -504,11 +504,31 @@ class CodecTest {
       // the same end twice: the tagged encoding gives up (sharing) and JDK serialization takes over
       byte[] bytes = Codec.encode(new ArrayList<>(List.of(pipe.conn2(), pipe.conn2())), "two of the same end");
       assertThat(bytes[0]).isNotEqualTo(Tagged.PORTABLE);
-      assertThat(sent).containsExactly((Codec.Transferable) pipe.conn2());
+      assertThat(sent.handles()).containsExactly((Codec.Transferable) pipe.conn2());
+      assertThat(sent.sharedMemory()).isTrue();
     } finally {
       Codec.stopCollecting();
       pipe.conn1().close();
       pipe.conn2().close();
+    }
+  }
+
+  @Test
+  void encodingNotesWhetherAHandleOfSharedMemoryIsAmongTheValues() {
+    var lock = org.multiprocessing4j.internal.sync.ShmLock.create();
+    try {
+      var sent = Codec.collectSent();
+      try {
+        Codec.encode(List.of(1, "a", new Job("j", new int[0], null)), "values without a handle");
+        assertThat(sent.sharedMemory()).as("a portable message is not a handle").isFalse();
+        Codec.encode(List.of(1, List.of(lock)), "a lock deep inside");
+        assertThat(sent.sharedMemory()).isTrue();
+        assertThat(sent.handles()).isEmpty();
+      } finally {
+        Codec.stopCollecting();
+      }
+    } finally {
+      lock.close();
     }
   }
 }

@@ -27,30 +27,47 @@ class AotCacheTest {
   @Test
   void trainingLeavesOnlyACacheThatAJvmWithTheChildOptionsAccepts(@TempDir Path dir) throws Exception {
     Path jar = jarOfTheLibrary(dir.resolve("library.jar"));
-    Path cache = Files.createDirectories(dir.resolve("aot")).resolve("test.aot");
-    String java = ChildJvm.executable().toString();
+    Path plain = train(dir, jar, ChildMain.TRAIN, "plain.aot");
+    Path shared = train(dir, jar, ChildMain.TRAIN_SHARED, "shared.aot");
 
-    var trainer = new ProcessBuilder(java, "-cp", jar.toString(), ChildMain.class.getName(), "-", "train",
-        cache.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("trainer.log").toFile()).start();
+    try (Stream<Path> left = Files.list(plain.getParent())) {
+      // no recorded configuration and no half-written cache stay behind
+      assertThat(left).containsExactlyInAnyOrder(plain, shared);
+    }
+    for (Path cache : List.of(plain, shared)) {
+      assertThat(acceptedByAJvmWithTheChildOptions(cache, jar)).isEmpty();
+    }
+    // the shared-memory cache holds the Foreign Function and Memory API's classes as well
+    assertThat(Files.size(shared)).isGreaterThan(Files.size(plain) + 1_000_000);
+  }
+
+  private static Path train(Path dir, Path jar, String mode, String name) throws Exception {
+    Path cache = Files.createDirectories(dir.resolve("aot")).resolve(name);
+    Path log = dir.resolve(name + ".log");
+    var trainer = new ProcessBuilder(ChildJvm.executable().toString(), "-cp", jar.toString(), ChildMain.class.getName(),
+        "-", mode, cache.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       assertThat(trainer.waitFor(3, TimeUnit.MINUTES)).as("the trainer finished").isTrue();
     } finally {
       trainer.destroyForcibly().waitFor();
     }
-    assertThat(trainer.exitValue()).as(Files.readString(dir.resolve("trainer.log"))).isZero();
-    try (Stream<Path> left = Files.list(cache.getParent())) {
-      // no recorded configuration and no half-written cache stay behind
-      assertThat(left).containsExactly(cache);
-    }
+    assertThat(trainer.exitValue()).as(Files.readString(log)).isZero();
+    assertThat(cache).isRegularFile();
+    return cache;
+  }
 
-    // -XX:AOTMode=on: a JVM that cannot use the cache (wrong options, class path or JDK) refuses to start
-    List<String> check = new ArrayList<>(List.of(java));
+  /**
+   * Runs {@code java -version} with the cache under -XX:AOTMode=on, where a JVM that cannot use
+   * the cache (wrong options, class path or JDK) refuses to start; returns its output if it refused.
+   */
+  private static String acceptedByAJvmWithTheChildOptions(Path cache, Path jar) throws Exception {
+    List<String> check = new ArrayList<>(List.of(ChildJvm.executable().toString()));
     check.addAll(ChildJvm.DEFAULT_OPTIONS);
     check.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:AOTMode=on", "-XX:AOTCache=" + cache,
         "-cp", jar.toString(), "-version"));
     var jvm = new ProcessBuilder(check).redirectErrorStream(true).start();
     String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(jvm.waitFor()).as(out).isZero();
+    return jvm.waitFor() == 0 ? "" : out;
   }
 
   /** The library's class directory (as Maven compiled it), packed into a jar. */
