@@ -44,6 +44,31 @@ class LoggingTest {
   }
 
   @Test
+  void aChildOfAParentThatNeverLogsDoesNotSetUpJavaUtilLogging() throws Exception {
+    Path logs = dir.resolve("init.log");
+    try (var parent = ParentJvm.start(dir, List.of(), "no-logging", logs.toString())) {
+      assertThat(parent.awaitLine("spawn-exitcode=", WAIT)).isEqualTo("0");
+      assertThat(parent.awaitLine("warm-exitcode=", WAIT)).isEqualTo("0");
+      assertThat(parent.awaitExit(WAIT)).isZero();
+    }
+    List<Path> childLogs;
+    try (var files = java.nio.file.Files.list(dir)) {
+      childLogs = files.filter(f -> f.getFileName().toString().startsWith("init.log-")).toList();
+    }
+    // the spawned child, the warm child and the spare booted after it (the parent may exit first)
+    assertThat(childLogs).hasSizeGreaterThanOrEqualTo(2);
+    int ran = 0;
+    for (Path log : childLogs) {
+      String text = java.nio.file.Files.readString(log);
+      assertThat(text).as("log %s", log).doesNotContain("java/util/logging/LogManager");
+      if (text.contains("org/multiprocessing4j/Process$Form")) {
+        ran++; // this child decoded a process: the log covers a start
+      }
+    }
+    assertThat(ran).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
   void logToStderrMakesParentAndChildLogInPythonsFormatAndTheChildInheritsTheLevel() {
     try (var parent = ParentJvm.start(dir, List.of(), "logging")) {
       assertThat(parent.awaitLine("child-level=", WAIT)).isEqualTo("INFO");

@@ -20,6 +20,7 @@ public final class ParentScenarios {
       case "crash" -> crash();
       case "environment" -> environment();
       case "logging" -> logging();
+      case "no-logging" -> noLogging(args[1]);
       case "orphans" -> orphans();
       case "exit" -> exit(new Gate(args[1]), new Gate(args[2]), new ChildResult(args[3]));
       default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
@@ -64,6 +65,20 @@ public final class ParentScenarios {
     p.join();
     Multiprocessing.getLogger().info("info message from the parent");
     System.out.println("exitcode=" + p.exitCode());
+  }
+
+  /**
+   * A spawned and a warm child of a parent that never touched the library's logger, each logging
+   * its class initializations to {@code logFile}-PID (the test looks for java.util.logging there).
+   */
+  private static void noLogging(String logFile) {
+    Multiprocessing.setJvmOptions(java.util.List.of("-Xlog:class+init=info:file=" + logFile + "-%p"));
+    for (String method : java.util.List.of("spawn", "warm")) {
+      var p = Multiprocessing.getContext(method).process(() -> System.out.println("ran"));
+      p.start();
+      p.join();
+      System.out.println(method + "-exitcode=" + p.exitCode());
+    }
   }
 
   /**
