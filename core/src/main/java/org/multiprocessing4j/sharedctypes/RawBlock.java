@@ -133,6 +133,7 @@ abstract class RawBlock<T> implements Serializable, Codec.Portable {
   @Serial
   final Object writeReplace() {
     checkOpen();
+    Codec.noteSharedMemory();
     return new Ref(name, shape(), type, length);
   }
 

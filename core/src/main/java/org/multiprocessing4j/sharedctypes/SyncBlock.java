@@ -87,6 +87,7 @@ abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable, Code
   @Serial
   final Object writeReplace() {
     obj.checkOpen();
+    Codec.noteSharedMemory();
     return new Ref(obj, lock);
   }
 

@@ -460,6 +460,7 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
   /** Serializes as the block's name: {@code SerialForm}. */
   @Serial
   private Object writeReplace() {
+    org.multiprocessing4j.internal.pickle.Codec.noteSharedMemory();
     return new SerialForm(shm.name());
   }
 

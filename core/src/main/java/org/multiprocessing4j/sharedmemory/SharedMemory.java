@@ -327,6 +327,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
   /** Serializes as the name: {@code SerialForm}. */
   @Serial
   private Object writeReplace() {
+    org.multiprocessing4j.internal.pickle.Codec.noteSharedMemory();
     return new SerialForm(name);
   }
 

@@ -91,8 +91,12 @@ public final class Codec {
     }
   }
 
-  /** Notes that a handle of something in shared memory is being serialized (see {@link Sent}). */
-  static void noteSharedMemory() {
+  /**
+   * Notes that a handle of something in shared memory is being serialized (see {@link Sent}):
+   * the tagged encoding does it for portable handles; a handle's {@code writeReplace} calls it for
+   * the JDK serialization path (a {@code Process} subclass holding a queue travels that way).
+   */
+  public static void noteSharedMemory() {
     Sent sent = SENT.get();
     if (sent != null) {
       sent.sharedMemory = true;
@@ -113,7 +117,8 @@ public final class Codec {
 
   /**
    * Registers how to build a {@link Portable} handle of something in shared memory (a queue, a
-   * lock, a pipe end, a shared value) from its fields; call it from the class's static initializer.
+   * lock, a pipe end, a shared value), or a part of one, from its fields; call it from the
+   * class's static initializer.
    */
   public static <T extends Portable> void registerPortable(Class<T> type, java.util.function.Function<Object[], T> factory) {
     Tagged.Portables.FACTORIES.put(type, factory);

@@ -525,6 +525,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   @Serial
   private Object writeReplace() {
     checkOpen("send");
+    Codec.noteSharedMemory();
     return new Ref(name);
   }
 

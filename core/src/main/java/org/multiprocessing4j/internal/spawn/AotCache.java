@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * later starts find it. The trainer is the parent of one real start: a child in "trainee" (or
  * "trainee-shared") mode records a configuration while it boots, receives a process and runs it
  * (the shared one rehearses the shared-memory path first, as a spare does); the trainer then
- * assembles the cache into a temporary
- * file and renames it into place, so a half-written cache is never used. A stale or unreadable
+ * assembles the cache into a temporary file and renames it into place, so a half-written cache
+ * is never used. One trainer runs at a time; the cache directory keeps the caches of the six
+ * most recent keys. A stale or unreadable
  * cache never breaks a start: the JVM ignores it (its messages about that are switched off).
  *
  * <p>Only a class path made of jars can be cached (a JDK restriction); directories on the class
@@ -42,8 +43,8 @@ final class AotCache {
   private static final String ENABLED_PROPERTY = "mp4j.aot";
   /** Whether the training of the plain [0] and the shared-memory [1] cache was started. */
   private static final boolean[] TRAINING_STARTED = new boolean[2];
-  /** Caches kept in the cache directory (two per class path and options in use). */
-  private static final int KEPT_CACHES = 12;
+  /** Keys whose caches are kept in the cache directory (one key per class path and options in use). */
+  private static final int KEPT_KEYS = 6;
   /** What the shared-memory cache's file name adds to the plain one's. */
   private static final String SHARED_SUFFIX = "-shm";
   /** How long each step of the training may take before it is given up. */
@@ -87,7 +88,7 @@ final class AotCache {
   }
 
   /**
-   * The cache file (and, once found, the options) for the current class path and options. One
+   * The cache files (and, once found, the options) for the current class path and options. One
    * object for both: settings changed in between cannot pair one's file with the other's options.
    */
   private static Memo memo() {
@@ -96,7 +97,7 @@ final class AotCache {
         ChildJvm.jvmOptions());
     Memo m = memo;
     if (m == null || !m.settings.equals(settings)) {
-      m = memo = new Memo(settings, computeCacheFile());
+      m = memo = new Memo(settings, cacheFiles(computeKey()));
     }
     return m;
   }
@@ -110,17 +111,25 @@ final class AotCache {
     final List<String>[] options;
 
     @SuppressWarnings("unchecked")
-    Memo(List<Object> settings, Path plain) {
+    Memo(List<Object> settings, Path[] files) {
       this.settings = settings;
-      this.files = plain == null ? new Path[2]
-          : new Path[] {plain, plain.resolveSibling(plain.getFileName().toString().replace(".aot", SHARED_SUFFIX + ".aot"))};
+      this.files = files;
       this.options = new List[2];
     }
   }
 
   private static volatile Memo memo;
 
-  private static Path computeCacheFile() {
+  /** The plain and the shared-memory cache file of a key; two nulls for no key (no cache possible). */
+  static Path[] cacheFiles(String key) {
+    if (key == null) {
+      return new Path[2];
+    }
+    return new Path[] {cacheDir().resolve(key + ".aot"), cacheDir().resolve(key + SHARED_SUFFIX + ".aot")};
+  }
+
+  /** The key of the current class path, JDK and options, or null when they cannot be cached. */
+  private static String computeKey() {
     String cp = System.getProperty("java.class.path", "");
     if (cp.isEmpty()) {
       return null;
@@ -137,8 +146,7 @@ final class AotCache {
         digest.update((p.toAbsolutePath() + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis()
             + "\n").getBytes(StandardCharsets.UTF_8));
       }
-      String key = HexFormat.of().formatHex(digest.digest(), 0, 16);
-      return cacheDir().resolve(key + ".aot");
+      return HexFormat.of().formatHex(digest.digest(), 0, 16);
     } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
       return null;
     }
@@ -150,18 +158,34 @@ final class AotCache {
     return base.resolve("multiprocessing4j").resolve("aot");
   }
 
+  /**
+   * Starts the training of a cache in the background, after the one already running if any: two
+   * trainers at once would take both cores from the program that needs them.
+   */
   private static synchronized void startTraining(Path cache, boolean sharedMemory) {
     int kind = sharedMemory ? 1 : 0;
     if (TRAINING_STARTED[kind]) {
       return;
     }
     TRAINING_STARTED[kind] = true;
+    java.lang.Process before = trainer;
+    if (before != null && before.isAlive()) {
+      before.onExit().thenRun(() -> launchTrainer(cache, sharedMemory));
+    } else {
+      launchTrainer(cache, sharedMemory);
+    }
+  }
+
+  /** The trainer JVM started last, if any. */
+  private static java.lang.Process trainer;
+
+  private static synchronized void launchTrainer(Path cache, boolean sharedMemory) {
     try {
       Files.createDirectories(cache.getParent());
       var cmd = new ArrayList<>(ChildJvm.launcher(List.of()));
       cmd.addAll(List.of("-", sharedMemory ? ChildMain.TRAIN_SHARED : ChildMain.TRAIN, cache.toString()));
       cmd.addAll(ChildJvm.jvmOptions()); // the trainee gets them as the children will (setJvmOptions)
-      new ProcessBuilder(cmd)
+      trainer = new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -205,16 +229,34 @@ final class AotCache {
     }
   }
 
-  /** Keeps the {@value #KEPT_CACHES} most recently made caches; each rebuilt jar leaves a stale one. */
+  /**
+   * Keeps the caches of the {@value #KEPT_KEYS} keys whose newest file is the most recent (both
+   * files of a key stay or go together); each rebuilt jar leaves a stale key.
+   */
   private static void prune(Path dir) throws IOException {
+    java.util.Map<String, List<Path>> byKey = new java.util.HashMap<>();
+    java.util.Map<String, Long> newest = new java.util.HashMap<>();
     try (var files = Files.list(dir)) {
-      var caches = files.filter(p -> p.getFileName().toString().endsWith(".aot"))
-          .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
-          .toList();
-      for (Path old : caches.subList(Math.min(KEPT_CACHES, caches.size()), caches.size())) {
-        Files.deleteIfExists(old); // a JVM still mapping it keeps its mapping
+      for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".aot"))::iterator) {
+        String key = keyOf(p);
+        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+        newest.merge(key, p.toFile().lastModified(), Math::max);
       }
     }
+    var keys = newest.keySet().stream()
+        .sorted(java.util.Comparator.comparing((String k) -> newest.get(k)).reversed()).toList();
+    for (String old : keys.subList(Math.min(KEPT_KEYS, keys.size()), keys.size())) {
+      for (Path p : byKey.get(old)) {
+        Files.deleteIfExists(p); // a JVM still mapping it keeps its mapping
+      }
+    }
+  }
+
+  /** The key a cache file belongs to: its name without ".aot" and the shared-memory suffix. */
+  static String keyOf(Path cache) {
+    String name = cache.getFileName().toString();
+    name = name.substring(0, name.length() - ".aot".length());
+    return name.endsWith(SHARED_SUFFIX) ? name.substring(0, name.length() - SHARED_SUFFIX.length()) : name;
   }
 
   private static boolean run(List<String> cmd) throws IOException, InterruptedException {

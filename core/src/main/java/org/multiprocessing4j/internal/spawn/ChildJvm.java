@@ -85,7 +85,8 @@ public final class ChildJvm {
 
   /**
    * The full command line of a child JVM in the given mode ({@code spawn}, {@code spare},
-   * {@code trainee}); unmodifiable. Built once per mode and set of settings: a warm start asks for
+   * {@code trainee}, {@code trainee-shared}) with the given AOT-cache options; unmodifiable. Built
+   * once per mode, cache and set of settings: a warm start asks for
    * it every time, and building it anew (streams, a regular expression) took a tenth of a
    * millisecond of rarely-run, interpreted code.
    */

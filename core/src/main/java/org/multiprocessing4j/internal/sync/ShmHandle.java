@@ -126,6 +126,7 @@ abstract sealed class ShmHandle implements Serializable, Codec.Portable
   @Serial
   final Object writeReplace() {
     checkOpen();
+    Codec.noteSharedMemory();
     return new Ref(name, how());
   }
 

@@ -467,7 +467,7 @@ class CodecTest {
   @Test
   void aClassRegisteredAfterItsFirstEncodingTravelsPortableFromThenOn() {
     assertThat(Codec.encode(new LateJob("a"), "a late job")[0]).isNotEqualTo(Tagged.PORTABLE);
-    Codec.registerPortable(LateJob.class, f -> new LateJob((String) f[0]));
+    Codec.registerMessage(LateJob.class, f -> new LateJob((String) f[0]));
 
     byte[] bytes = Codec.encode(new LateJob("b"), "a late job");
     assertThat(bytes[0]).isEqualTo(Tagged.PORTABLE);
@@ -513,6 +513,16 @@ class CodecTest {
     }
   }
 
+  /** Not a record: JDK serialization takes it (as a Process subclass with a queue field). */
+  static final class LockHolder implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Object lock;
+
+    LockHolder(Object lock) {
+      this.lock = lock;
+    }
+  }
+
   @Test
   void encodingNotesWhetherAHandleOfSharedMemoryIsAmongTheValues() {
     var lock = org.multiprocessing4j.internal.sync.ShmLock.create();
@@ -524,6 +534,14 @@ class CodecTest {
         Codec.encode(List.of(1, List.of(lock)), "a lock deep inside");
         assertThat(sent.sharedMemory()).isTrue();
         assertThat(sent.handles()).isEmpty();
+      } finally {
+        Codec.stopCollecting();
+      }
+      var viaJdk = Codec.collectSent();
+      try {
+        // a plain serializable class holding the lock: the whole value goes through JDK serialization
+        Codec.encode(new LockHolder(lock), "a holder of a lock");
+        assertThat(viaJdk.sharedMemory()).as("noted on the JDK path too").isTrue();
       } finally {
         Codec.stopCollecting();
       }

@@ -35,10 +35,21 @@ class AotCacheTest {
       assertThat(left).containsExactlyInAnyOrder(plain, shared);
     }
     for (Path cache : List.of(plain, shared)) {
-      assertThat(acceptedByAJvmWithTheChildOptions(cache, jar)).isEmpty();
+      assertThat(refusalOf(cache, jar)).as("a JVM with the child options refused %s", cache).isEmpty();
     }
     // the shared-memory cache holds the Foreign Function and Memory API's classes as well
     assertThat(Files.size(shared)).isGreaterThan(Files.size(plain) + 1_000_000);
+  }
+
+  @Test
+  void aKeysTwoCachesAreNamedAfterItAndPrunedTogether() {
+    Path[] files = AotCache.cacheFiles("0123abcd");
+    assertThat(files[0].getFileName()).hasToString("0123abcd.aot");
+    assertThat(files[1].getFileName()).hasToString("0123abcd-shm.aot");
+    assertThat(files[0].getParent()).isEqualTo(files[1].getParent());
+    assertThat(AotCache.keyOf(files[0])).isEqualTo("0123abcd");
+    assertThat(AotCache.keyOf(files[1])).isEqualTo("0123abcd");
+    assertThat(AotCache.cacheFiles(null)).containsOnlyNulls();
   }
 
   private static Path train(Path dir, Path jar, String mode, String name) throws Exception {
@@ -60,7 +71,7 @@ class AotCacheTest {
    * Runs {@code java -version} with the cache under -XX:AOTMode=on, where a JVM that cannot use
    * the cache (wrong options, class path or JDK) refuses to start; returns its output if it refused.
    */
-  private static String acceptedByAJvmWithTheChildOptions(Path cache, Path jar) throws Exception {
+  private static String refusalOf(Path cache, Path jar) throws Exception {
     List<String> check = new ArrayList<>(List.of(ChildJvm.executable().toString()));
     check.addAll(ChildJvm.DEFAULT_OPTIONS);
     check.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:AOTMode=on", "-XX:AOTCache=" + cache,
