@@ -88,6 +88,9 @@ public final class ParentScenarios {
   private static void orphans() {
     var plain = new Process(ParentScenarios::announceAndBlock);
     plain.start();
+    // two idle spares now, so that one is still idle after the daemon takes the other (the
+    // replacements a start asks for boot on another thread, which may come after the print)
+    SparePool.get().prestart();
     var daemon = Multiprocessing.getContext("warm").process(ParentScenarios::announceAndBlock);
     daemon.setDaemon(true);
     daemon.start();
