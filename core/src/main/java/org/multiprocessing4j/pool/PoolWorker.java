@@ -30,35 +30,37 @@ final class PoolWorker {
     int done = 0;
     while (maxTasks <= 0 || done < maxTasks) {
       Object message = inbox.get();
-      switch (message) {
-        case PoolMessages.Stop s -> {
-          return;
-        }
-        case PoolMessages.Func f -> funcs.put(f.job(), f.func());
-        case PoolMessages.Forget f -> funcs.remove(f.job());
-        case PoolMessages.Task t -> {
-          long t0 = System.nanoTime();
-          boolean ok = true;
-          Object value;
-          try {
-            if (t.call() != null) {
-              value = ((Callable<Object>) t.call()).call();
-            } else {
-              var func = (Function<Object, Object>) funcs.get(t.job());
-              var out = new ArrayList<>(t.items().size());
-              for (Object item : t.items()) {
-                out.add(func.apply(item));
-              }
-              value = out;
+      // instanceof tests, not a pattern switch: a young worker JVM would spin a class for the
+      // switch's type dispatch before its first task (milliseconds of its first result)
+      if (message instanceof PoolMessages.Task t) {
+        long t0 = System.nanoTime();
+        boolean ok = true;
+        Object value;
+        try {
+          if (t.call() != null) {
+            value = ((Callable<Object>) t.call()).call();
+          } else {
+            var func = (Function<Object, Object>) funcs.get(t.job());
+            var out = new ArrayList<>(t.items().size());
+            for (Object item : t.items()) {
+              out.add(func.apply(item));
             }
-          } catch (Throwable e) {
-            ok = false;
-            value = e;
+            value = out;
           }
-          send(results, new PoolMessages.Result(t.job(), t.chunk(), id, ok, value, System.nanoTime() - t0));
-          done++;
+        } catch (Throwable e) {
+          ok = false;
+          value = e;
         }
-        default -> throw new IllegalStateException("pool worker " + id + " got an unknown message " + message);
+        send(results, new PoolMessages.Result(t.job(), t.chunk(), id, ok, value, System.nanoTime() - t0));
+        done++;
+      } else if (message instanceof PoolMessages.Func f) {
+        funcs.put(f.job(), f.func());
+      } else if (message instanceof PoolMessages.Forget f) {
+        funcs.remove(f.job());
+      } else if (message instanceof PoolMessages.Stop) {
+        return;
+      } else {
+        throw new IllegalStateException("pool worker " + id + " got an unknown message " + message);
       }
     }
   }

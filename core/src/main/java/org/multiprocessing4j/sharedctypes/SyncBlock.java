@@ -112,12 +112,16 @@ abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable, Code
   /** Wraps a raw handle and a lock handle that both belong to the new wrapper. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static Object wrap(RawBlock<?> obj, ShmLockBase lock) {
-    return switch (obj) {
-      case RawValueImpl<?> v -> new SynchronizedValue(v, lock);
-      case RawCharArrayImpl c -> new SynchronizedCharArray(c, lock);
-      case RawArrayImpl<?> a -> new SynchronizedArray(a, lock);
-      default -> throw new IllegalStateException("no wrapper for " + obj.getClass());
-    };
+    // instanceof tests, not a pattern switch: a child receiving a value would spin a class for
+    // the switch's type dispatch (milliseconds in a young JVM)
+    if (obj instanceof RawValueImpl<?> v) {
+      return new SynchronizedValue(v, lock);
+    } else if (obj instanceof RawCharArrayImpl c) {
+      return new SynchronizedCharArray(c, lock);
+    } else if (obj instanceof RawArrayImpl<?> a) {
+      return new SynchronizedArray(a, lock);
+    }
+    throw new IllegalStateException("no wrapper for " + obj.getClass());
   }
 
   /** The serialized form; both fields resolve to new handles in the receiver, which the new wrapper owns. */

@@ -172,45 +172,54 @@ final class Tagged {
       if (depth > MAX_DEPTH) {
         throw new Shared(); // very deep: let JDK serialization handle (or refuse) it
       }
-      switch (value) {
-        case null -> out.put(NULL);
-        case Boolean b -> out.put(b ? TRUE : FALSE);
-        case Integer i -> out.put(INT).putInt(i);
-        case Long l -> out.put(LONG).putLong(l);
-        case Double d -> out.put(DOUBLE).putLong(Double.doubleToRawLongBits(d));
-        case Float f -> out.put(FLOAT).putInt(Float.floatToRawIntBits(f));
-        case Short s -> out.put(SHORT).putShort(s);
-        case Byte b -> out.put(BYTE).put(b);
-        case Character c -> out.put(CHAR).putShort((short) c.charValue());
-        case String s -> out.put(STRING).putLengthAndBytes(s.getBytes(StandardCharsets.UTF_8));
-        case byte[] a -> {
-          once(a);
-          out.put(BYTES).putLengthAndBytes(a);
+      // instanceof tests, not a pattern switch: a young JVM (a new child) spins a class for a
+      // switch's type dispatch at its first use, which costs it milliseconds
+      if (value == null) {
+        out.put(NULL);
+      } else if (value instanceof Integer i) {
+        out.put(INT).putInt(i);
+      } else if (value instanceof String s) {
+        out.put(STRING).putLengthAndBytes(s.getBytes(StandardCharsets.UTF_8));
+      } else if (value instanceof Long l) {
+        out.put(LONG).putLong(l);
+      } else if (value instanceof Boolean b) {
+        out.put(b ? TRUE : FALSE);
+      } else if (value instanceof Double d) {
+        out.put(DOUBLE).putLong(Double.doubleToRawLongBits(d));
+      } else if (value instanceof Float f) {
+        out.put(FLOAT).putInt(Float.floatToRawIntBits(f));
+      } else if (value instanceof Short s) {
+        out.put(SHORT).putShort(s);
+      } else if (value instanceof Byte b) {
+        out.put(BYTE).put(b);
+      } else if (value instanceof Character c) {
+        out.put(CHAR).putShort((short) c.charValue());
+      } else if (value instanceof byte[] a) {
+        once(a);
+        out.put(BYTES).putLengthAndBytes(a);
+      } else if (value instanceof int[] a) {
+        once(a);
+        out.put(INTS).putInt(Math.multiplyExact(a.length, Integer.BYTES));
+        for (int x : a) {
+          out.putInt(x);
         }
-        case int[] a -> {
-          once(a);
-          out.put(INTS).putInt(Math.multiplyExact(a.length, Integer.BYTES));
-          for (int x : a) {
-            out.putInt(x);
-          }
+      } else if (value instanceof long[] a) {
+        once(a);
+        out.put(LONGS).putInt(Math.multiplyExact(a.length, Long.BYTES));
+        for (long x : a) {
+          out.putLong(x);
         }
-        case long[] a -> {
-          once(a);
-          out.put(LONGS).putInt(Math.multiplyExact(a.length, Long.BYTES));
-          for (long x : a) {
-            out.putLong(x);
-          }
+      } else if (value instanceof double[] a) {
+        once(a);
+        out.put(DOUBLES).putInt(Math.multiplyExact(a.length, Double.BYTES));
+        for (double x : a) {
+          out.putLong(Double.doubleToRawLongBits(x));
         }
-        case double[] a -> {
-          once(a);
-          out.put(DOUBLES).putInt(Math.multiplyExact(a.length, Double.BYTES));
-          for (double x : a) {
-            out.putLong(Double.doubleToRawLongBits(x));
-          }
-        }
-        case Enum<?> e -> out.put(ENUM).putLengthAndBytes(className(e.getDeclaringClass()))
+      } else if (value instanceof Enum<?> e) {
+        out.put(ENUM).putLengthAndBytes(className(e.getDeclaringClass()))
             .putLengthAndBytes(e.name().getBytes(StandardCharsets.UTF_8));
-        default -> writeObject(value, depth);
+      } else {
+        writeObject(value, depth);
       }
     }
 
