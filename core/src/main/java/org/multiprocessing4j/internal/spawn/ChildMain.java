@@ -213,6 +213,15 @@ public final class ChildMain {
    * with it the memory of every other spawned child, ~2.5 MiB smaller.
    */
   private static void prewarmSharedMemory() {
+    // the classes of a queue's receiving end and of a pool worker, loaded and initialized (the
+    // training of the shared-memory cache runs this too, so the cache holds them)
+    for (String name : WORKER_CLASSES) {
+      try {
+        Class.forName(name, true, ChildMain.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        // a warm-up only
+      }
+    }
     try {
       var memory = java.lang.foreign.Arena.ofAuto().allocate(
           org.multiprocessing4j.internal.ring.RingBuffer.segmentSize(WARM_UP_RING_BYTES), Long.BYTES);
@@ -239,6 +248,17 @@ public final class ChildMain {
       // a warm-up only
     }
   }
+
+  /** What a pool worker and a queue's receiver load: see {@link #prewarmSharedMemory()}. */
+  private static final List<String> WORKER_CLASSES = List.of(
+      "org.multiprocessing4j.internal.queue.RingQueue", "org.multiprocessing4j.internal.shm.ShmSegment",
+      "org.multiprocessing4j.internal.futex.Spin", "org.multiprocessing4j.pool.PoolWorker",
+      // a worker's target is a lambda of the pool's class, which the worker loads to rebuild it
+      "org.multiprocessing4j.pool.ProcessPool",
+      "org.multiprocessing4j.pool.PoolMessages$Ready", "org.multiprocessing4j.pool.PoolMessages$Func",
+      "org.multiprocessing4j.pool.PoolMessages$Task", "org.multiprocessing4j.pool.PoolMessages$Forget",
+      "org.multiprocessing4j.pool.PoolMessages$Stop", "org.multiprocessing4j.pool.PoolMessages$Result",
+      "org.multiprocessing4j.pool.PoolMessages$Exited", "org.multiprocessing4j.pool.PoolMessages$Shutdown");
 
   /** What {@link #prewarm()} serializes: a record with a primitive, a box, a list and an array. */
   private record WarmUpRecord(int i, Long l, List<Object> list, Object[] array) implements java.io.Serializable {}
