@@ -250,7 +250,7 @@ public final class ChildMain {
   }
 
   /** What a pool worker and a queue's receiver load: see {@link #prewarmSharedMemory()}. */
-  private static final List<String> WORKER_CLASSES = List.of(
+  static final List<String> WORKER_CLASSES = List.of(
       "org.multiprocessing4j.internal.queue.RingQueue", "org.multiprocessing4j.internal.shm.ShmSegment",
       "org.multiprocessing4j.internal.futex.Spin", "org.multiprocessing4j.pool.PoolWorker",
       // a worker's target is a lambda of the pool's class, which the worker loads to rebuild it

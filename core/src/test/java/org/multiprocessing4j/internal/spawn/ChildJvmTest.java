@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 class ChildJvmTest {
 
   @Test
+  void theClassesASpareLoadsForPoolWorkersAndQueuesExist() throws Exception {
+    // named by string (the spawn package cannot see the pool's classes): a rename must show here
+    for (String name : ChildMain.WORKER_CLASSES) {
+      assertThat(Class.forName(name, false, ChildMain.class.getClassLoader())).isNotNull();
+    }
+  }
+
+  @Test
   void anExitStatusIsAnExitCodeAfterSystemExitUnlessItIsTheSignalThisParentSent() {
     assertThat(JvmPopen.exitCode(143, false, 0)).as("SIGTERM from anyone").isEqualTo(-15);
     assertThat(JvmPopen.exitCode(143, true, 0)).as("System.exit(143)").isEqualTo(143);
