@@ -3,7 +3,7 @@
  * are exported; everything under {@code internal} is not.
  */
 module org.multiprocessing4j {
-  requires java.logging;
+  requires transitive java.logging; // Multiprocessing.getLogger and the levels are java.util.logging types
   requires java.management;
   requires jdk.unsupported; // sun.misc.Signal: a child JVM notes the signal that ends it
 

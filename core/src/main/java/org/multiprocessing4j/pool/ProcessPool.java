@@ -239,7 +239,7 @@ final class ProcessPool implements Pool {
     if (avgChunkNanos <= 0) {
       return MIN_PREFETCH;
     }
-    return (int) Math.clamp(QUEUED_WORK_NANOS / avgChunkNanos, MIN_PREFETCH, MAX_PREFETCH);
+    return Math.clamp(QUEUED_WORK_NANOS / avgChunkNanos, MIN_PREFETCH, MAX_PREFETCH);
   }
 
   private Slot freeSlot() {

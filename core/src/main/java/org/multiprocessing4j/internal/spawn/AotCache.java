@@ -110,7 +110,7 @@ final class AotCache {
     /** Set once the file is found; read and written racily (the same value whoever writes it). */
     final List<String>[] options;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of lists
     Memo(List<Object> settings, Path[] files) {
       this.settings = settings;
       this.files = files;

@@ -277,6 +277,8 @@ public final class ChildMain {
    * (The JDK's {@code Runtime.exit} logger would also tell, but setting up
    * {@code java.util.logging} cost a young JVM ~7 ms.)
    */
+  // sun.misc.Signal (module jdk.unsupported) is the supported way to handle a signal in Java;
+  // javac warns about it as "internal proprietary API" whatever is done, so the build shows that
   private static void interceptExit(ControlClient control) {
     for (String name : SHUTDOWN_SIGNALS) {
       try {
