@@ -129,12 +129,10 @@ abstract class RawBlock<T> implements Serializable, Codec.Portable {
     return name.hashCode();
   }
 
-  /** Travels as its segment's name and shape; the receiver attaches (see {@link ShmSegment}). */
+  /** Travels as its portable form: the segment's name and shape; the receiver attaches (see {@link ShmSegment}). */
   @Serial
   final Object writeReplace() {
-    checkOpen();
-    Codec.noteSharedMemory();
-    return new Ref(name, shape(), type, length);
+    return Codec.jdkForm(this);
   }
 
   @Serial
@@ -184,17 +182,5 @@ abstract class RawBlock<T> implements Serializable, Codec.Portable {
       return new RawValueImpl(seg, type);
     }
     return type == CType.C_CHAR ? new RawCharArrayImpl(seg, length) : new RawArrayImpl(seg, type, length);
-  }
-
-  /** The serialized form of a raw handle. */
-  private record Ref(String name, int shape, CType<?> type, int length) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      if (Codec.warmingUp()) {
-        return null; // a warm spare decoding a hint must not attach: see Codec.decodeToWarmUp
-      }
-      ShmSegment seg = CTypesSegment.attach(name, shapeOf(shape, type, length));
-      return wrap(seg, shape, type, length);
-    }
   }
 }

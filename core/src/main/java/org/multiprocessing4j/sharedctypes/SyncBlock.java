@@ -86,9 +86,7 @@ abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable, Code
   /** Travels as its raw object and its lock, each as its segment's name (Python's {@code synchronized, (obj, lock)}). */
   @Serial
   final Object writeReplace() {
-    obj.checkOpen();
-    Codec.noteSharedMemory();
-    return new Ref(obj, lock);
+    return Codec.jdkForm(this);
   }
 
   @Serial
@@ -103,10 +101,25 @@ abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable, Code
     return new Object[] {obj, lock};
   }
 
-  /** Builds a wrapper from its portable form (nothing while a spare warms up: see {@link Ref}). */
+  /**
+   * Builds a wrapper from its portable form; both fields were built as new handles in this
+   * process, which the new wrapper owns. While a spare warms up they are null (see
+   * {@code Codec.decodeToWarmUp}): whichever was built is let go, and there is no wrapper.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static <S extends SyncBlock> S fromFields(Object[] f) {
-    return (S) new Ref((RawBlock<?>) f[0], (Lock) f[1]).readResolve();
+    RawBlock<?> obj = (RawBlock<?>) f[0];
+    Lock lock = (Lock) f[1];
+    if (obj == null || lock == null) {
+      if (obj != null) {
+        obj.close();
+      }
+      if (lock != null) {
+        lock.close();
+      }
+      return null;
+    }
+    return (S) wrap(obj, (ShmLockBase) lock);
   }
 
   /** Wraps a raw handle and a lock handle that both belong to the new wrapper. */
@@ -122,22 +135,5 @@ abstract class SyncBlock<T, R extends RawBlock<T>> implements Serializable, Code
       return new SynchronizedArray(a, lock);
     }
     throw new IllegalStateException("no wrapper for " + obj.getClass());
-  }
-
-  /** The serialized form; both fields resolve to new handles in the receiver, which the new wrapper owns. */
-  private record Ref(RawBlock<?> obj, Lock lock) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      if (obj == null || lock == null) { // a warm spare decoding a hint: see Codec.decodeToWarmUp
-        if (obj != null) {
-          obj.close();
-        }
-        if (lock != null) {
-          lock.close();
-        }
-        return null;
-      }
-      return wrap(obj, (ShmLockBase) lock);
-    }
   }
 }

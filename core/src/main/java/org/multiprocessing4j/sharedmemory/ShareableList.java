@@ -89,7 +89,7 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
   /** Version of the serialized form. */
   @Serial private static final long serialVersionUID = 1L;
 
-  /** The block; the serialized form holds only its name (see {@code SerialForm}). */
+  /** The block; the serialized form holds only its name (see {@code writeReplace}). */
   private final SharedMemory shm;
   /** The item count. */
   private final int length;
@@ -451,25 +451,16 @@ public final class ShareableList<E> extends AbstractList<E> implements RandomAcc
 
   // ------------------------------------------------------------------------------ serialization
 
-  /** Refuses a stream that holds this class's fields instead of its {@code SerialForm}. */
+  /** Refuses a stream that holds this class's fields instead of its name. */
   @Serial
   private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("a ShareableList travels as its name (SerialForm)");
+    throw new InvalidObjectException("a ShareableList travels as its name");
   }
 
-  /** Serializes as the block's name: {@code SerialForm}. */
+  /** Serializes as its portable form, the block's name (see {@code Codec.jdkForm}); deserializing attaches. */
   @Serial
   private Object writeReplace() {
-    org.multiprocessing4j.internal.pickle.Codec.noteSharedMemory();
-    return new SerialForm(shm.name());
+    return org.multiprocessing4j.internal.pickle.Codec.jdkForm(this);
   }
 
-  /** The serialized form: the name; deserializing attaches (CPython pickles {@code name=...}). */
-  private record SerialForm(String name) implements Serializable {
-    /** Attaches to the list by name. */
-    @Serial
-    private Object readResolve() {
-      return org.multiprocessing4j.internal.pickle.Codec.warmingUp() ? null : attach(name);
-    }
-  }
 }

@@ -102,7 +102,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
   private static final int SAFE_NAME_LENGTH = 14;
   private static final int RANDOM_BYTES = (SAFE_NAME_LENGTH - ("/" + NAME_PREFIX).length()) / 2;
 
-  /** The block's name; all the serialized form holds (see {@code SerialForm}). */
+  /** The block's name; all the serialized form holds (see {@code writeReplace}). */
   private final String name;
   /** The block's size in bytes. */
   private final long size;
@@ -318,25 +318,15 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     return b;
   }
 
-  /** Refuses a stream that holds this class's fields instead of its {@code SerialForm}. */
+  /** Refuses a stream that holds this class's fields instead of its name. */
   @Serial
   private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a SharedMemory travels as its name (SerialForm)");
+    throw new java.io.InvalidObjectException("a SharedMemory travels as its name");
   }
 
-  /** Serializes as the name: {@code SerialForm}. */
+  /** Serializes as its portable form, the name (see {@code Codec.jdkForm}); deserializing attaches, as CPython unpickling does. */
   @Serial
   private Object writeReplace() {
-    org.multiprocessing4j.internal.pickle.Codec.noteSharedMemory();
-    return new SerialForm(name);
-  }
-
-  /** The serialized form: the name; deserializing attaches (CPython pickles {@code (name, False, size)}). */
-  private record SerialForm(String name) implements Serializable {
-    /** Attaches to the block by name. */
-    @Serial
-    private Object readResolve() {
-      return org.multiprocessing4j.internal.pickle.Codec.warmingUp() ? null : attach(name);
-    }
+    return org.multiprocessing4j.internal.pickle.Codec.jdkForm(this);
   }
 }

@@ -92,11 +92,40 @@ public final class Codec {
   }
 
   /**
-   * Notes that a handle of something in shared memory is being serialized (see {@link Sent}):
-   * the tagged encoding does it for portable handles; a handle's {@code writeReplace} calls it for
-   * the JDK serialization path (a {@code Process} subclass holding a queue travels that way).
+   * What a portable value's {@code writeReplace} returns: its portable form for JDK serialization
+   * (inside a value the tagged encoding gives up on, such as a {@code Process} subclass holding a
+   * queue). Deserializing it builds the value through its registered factory, as the tagged
+   * decoding does, so the attach logic (and its warm-up exception) lives in one place per class.
+   *
+   * @throws IllegalStateException when the class registered no portable form
    */
-  public static void noteSharedMemory() {
+  public static Object jdkForm(Object portable) {
+    Tagged.Portables.How how = Tagged.Portables.howOf(portable.getClass());
+    if (how == null) {
+      throw new IllegalStateException(portable.getClass().getName() + " registered no portable form");
+    }
+    if (how.sharedMemory()) {
+      noteSharedMemory();
+    }
+    return new JdkForm(portable.getClass().getName(), how.fields().apply(portable));
+  }
+
+  /** A portable value inside JDK serialization: its class and fields (see {@link #jdkForm}). */
+  private record JdkForm(String type, Object[] fields) implements java.io.Serializable {
+    @java.io.Serial
+    private Object readResolve() throws java.io.ObjectStreamException {
+      try {
+        return Tagged.Portables.factory(Tagged.Classes.resolve(type)).apply(fields);
+      } catch (ClassNotFoundException e) {
+        var failure = new InvalidClassException(type, "not on this process's class path");
+        failure.initCause(e);
+        throw failure;
+      }
+    }
+  }
+
+  /** Notes that a handle of something in shared memory is being serialized (see {@link Sent}). */
+  static void noteSharedMemory() {
     Sent sent = SENT.get();
     if (sent != null) {
       sent.sharedMemory = true;

@@ -2,7 +2,6 @@ package org.multiprocessing4j.internal.pipe;
 
 import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -287,9 +286,7 @@ public final class RingConnection implements Connection, Codec.Transferable, Cod
   /** Inside a value that goes through JDK serialization: travels as in the portable form. */
   @Serial
   private Object writeReplace() {
-    checkOpen("send the connection");
-    Codec.noteSent(this);
-    return new Ref(name, end);
+    return Codec.jdkForm(this);
   }
 
   @Override
@@ -305,12 +302,5 @@ public final class RingConnection implements Connection, Codec.Transferable, Cod
   @Serial
   private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
     throw new java.io.InvalidObjectException("a connection travels as its name, not its fields");
-  }
-
-  private record Ref(String name, int end) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return Codec.warmingUp() ? null : new RingConnection(ShmSegment.attach(name), end);
-    }
   }
 }

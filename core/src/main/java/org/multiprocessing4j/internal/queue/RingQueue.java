@@ -2,7 +2,6 @@ package org.multiprocessing4j.internal.queue;
 
 import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -521,24 +520,14 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
     }
   }
 
-  /** Inside a value that goes through JDK serialization: travels as its segment's name, as above. */
+  /** Inside a value that goes through JDK serialization: the portable form, as above. */
   @Serial
   private Object writeReplace() {
-    checkOpen("send");
-    Codec.noteSharedMemory();
-    return new Ref(name);
+    return Codec.jdkForm(this);
   }
 
   @Serial
   private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
     throw new java.io.InvalidObjectException("a queue travels as its name, not its fields");
-  }
-
-  /** The serialized form of a queue handle. */
-  private record Ref(String name) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return Codec.warmingUp() ? null : new RingQueue<>(ShmSegment.attach(name)); // null: see Codec.decodeToWarmUp
-    }
   }
 }

@@ -87,7 +87,7 @@ final class ControlServer {
    * Makes a FIFO at {@code path} that only this user may open, with the {@code mkfifo} command
    * (the JDK has no call for it).
    */
-  static void makeFifo(Path path) throws IOException {
+  private static void makeFifo(Path path) throws IOException {
     java.lang.Process p = new ProcessBuilder("mkfifo", "-m", "600", path.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
     String output = new String(p.getInputStream().readAllBytes()).strip();

@@ -21,7 +21,6 @@ import org.multiprocessing4j.ProcessException;
 final class JvmPopen implements Popen {
   /** Exit statuses above this are 128 + signal number (POSIX shells' convention, and the JDK's). */
   private static final int SIGNAL_BASE = 128;
-  private static final int SIGTERM = 15;
   private static final int SIGKILL = 9;
   /** Linux has signals 1..64. */
   private static final int MAX_SIGNAL = 64;
@@ -32,8 +31,8 @@ final class JvmPopen implements Popen {
   private final java.lang.Process process;
   private final ControlServer.ChildLink link;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-  /** The signal this parent sent the child itself (terminate/kill), or 0. */
-  private volatile int sentSignal;
+  /** Whether this parent sent the child SIGKILL ({@link #kill()}). */
+  private volatile boolean killed;
 
   JvmPopen(java.lang.Process process, ControlServer.ChildLink link) {
     this.process = process;
@@ -43,7 +42,7 @@ final class JvmPopen implements Popen {
       if (!link.done.isDone()) {
         ControlServer.get().sync(LINK_SYNC_WAIT_MS); // its EXIT, if it sent one, is read by then
       }
-      exit.complete(exitCode(p.exitValue(), link.exitCalled(), sentSignal));
+      exit.complete(exitCode(p.exitValue(), link.exitCalled(), killed));
       ControlServer.get().forget(p.pid());
       closeStdin();
     }, VIRTUAL);
@@ -65,12 +64,12 @@ final class JvmPopen implements Popen {
 
   /**
    * Python's exit code from an OS status, whether the child sent EXIT (it called
-   * {@code System.exit}) and the signal this parent sent it (0: none). A status of 128 + the
-   * signal sent is death by that signal even after EXIT: a {@code kill()} can end a child while
-   * its exit hooks still run.
+   * {@code System.exit}) and whether this parent killed it. A status of 128 + 9 after
+   * {@code kill()} is death by SIGKILL even after EXIT: it can end a child while its exit hooks
+   * still run. (A SIGTERM then cannot change the status: the child's shutdown is under way.)
    */
-  static int exitCode(int status, boolean exitCalled, int sentSignal) {
-    if (exitCalled && !(sentSignal != 0 && status == SIGNAL_BASE + sentSignal)) {
+  static int exitCode(int status, boolean exitCalled, boolean killed) {
+    if (exitCalled && !(killed && status == SIGNAL_BASE + SIGKILL)) {
       return status;
     }
     if (status > SIGNAL_BASE && status <= SIGNAL_BASE + MAX_SIGNAL) {
@@ -99,7 +98,6 @@ final class JvmPopen implements Popen {
     if (!exit.isDone()) {
       // through the handle: java.lang.Process.destroy() would also close the child's stdin,
       // which the child takes for its parent's death and halts before the signal is handled
-      sentSignal = SIGTERM;
       process.toHandle().destroy(); // SIGTERM
     }
   }
@@ -107,7 +105,7 @@ final class JvmPopen implements Popen {
   @Override
   public void kill() {
     if (!exit.isDone()) {
-      sentSignal = SIGKILL;
+      killed = true;
       process.toHandle().destroyForcibly(); // SIGKILL
     }
   }

@@ -17,7 +17,7 @@ import org.multiprocessing4j.internal.shm.ShmSegment;
  * <p>Travelling form: the segment's name and what else the class needs to attach
  * ({@link #how()}). In the codec that is the handle's portable form ({@link #portableFields()}; no
  * JDK serialization, which a young JVM pays ~40 ms to set up); inside a value that goes through
- * JDK serialization, {@link #writeReplace()} sends the same as a {@link Ref}. The receiver attaches
+ * JDK serialization, {@link #writeReplace()} sends the same ({@link Codec#jdkForm}). The receiver attaches
  * a new handle of the same object, except while {@link Codec#warmingUp()}: a warm spare decoding a
  * hint must not attach (see {@code Codec.decodeToWarmUp}), so it gets null. A handle's own fields
  * never travel; a stream that holds them is refused.
@@ -51,7 +51,7 @@ abstract sealed class ShmHandle implements Serializable, Codec.Portable
   /** What this is a handle of, in messages: "lock", "semaphore", "event"... */
   abstract String noun();
 
-  /** What the receiving process needs besides the segment's name to attach a handle; see {@link Ref}. */
+  /** What the receiving process needs besides the segment's name to attach a handle (its portable form). */
   abstract Attach how();
 
   /** The segment's name in /dev/shm (a condition's lock has a segment of its own). */
@@ -122,12 +122,10 @@ abstract sealed class ShmHandle implements Serializable, Codec.Portable
     }
   }
 
-  /** Inside a value that goes through JDK serialization: the same as the portable form, as a {@link Ref}. */
+  /** Inside a value that goes through JDK serialization: the portable form (see {@link Codec#jdkForm}). */
   @Serial
   final Object writeReplace() {
-    checkOpen();
-    Codec.noteSharedMemory();
-    return new Ref(name, how());
+    return Codec.jdkForm(this);
   }
 
   @Serial
@@ -157,14 +155,6 @@ abstract sealed class ShmHandle implements Serializable, Codec.Portable
         case SEMAPHORE -> ShmSemaphore.attach(name);
         case EVENT -> ShmEvent.attach(name);
       };
-    }
-  }
-
-  /** The serialized form of every handle. */
-  private record Ref(String name, Attach how) implements Serializable {
-    @Serial
-    private Object readResolve() {
-      return Codec.warmingUp() ? null : how.attach(name); // null: see Codec.decodeToWarmUp
     }
   }
 }

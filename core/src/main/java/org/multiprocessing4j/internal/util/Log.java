@@ -69,19 +69,20 @@ public final class Log {
    * with the format {@code [LEVEL/ProcessName] message}; sets the level when it is not null.
    */
   public static Logger toStderr(Level level) {
+    Logger l = logger();
     synchronized (Log.class) {
       if (stderrHandler == null) {
         var handler = new StderrHandler();
         handler.setLevel(Level.ALL);
-        logger().addHandler(handler);
+        l.addHandler(handler);
         stderrHandler = handler;
       }
     }
     if (level != null) {
-      logger().setLevel(level);
+      l.setLevel(level);
       lastLevel = level;
     }
-    return logger();
+    return l;
   }
 
   /**
@@ -94,8 +95,7 @@ public final class Log {
   }
 
   private static void remember() {
-    Logger made = logger;
-    Level l = made == null ? null : made.getLevel();
+    Level l = level();
     if (l != null) {
       lastLevel = l;
     }

@@ -374,10 +374,7 @@ class CodecTest {
         org.multiprocessing4j.internal.sync.ShmBarrier.create(2, CodecTest::barrierAction, java.time.Duration.ofSeconds(5)));
     try {
       for (Object h : handles) {
-        byte[] bytes = Codec.encode(h, "a handle");
-        assertThat(bytes[0]).as("tag of %s", h.getClass().getSimpleName()).isEqualTo(Tagged.PORTABLE);
-        assertThat(containsJdkStream(bytes)).as("JDK serialization inside %s", h.getClass().getSimpleName()).isFalse();
-        Object received = Codec.decode(bytes);
+        Object received = portableRoundTrip(h);
         assertThat(received).isEqualTo(h);
         close(received);
       }
@@ -401,10 +398,7 @@ class CodecTest {
             new Spot(1, 2.5)));
     try {
       for (Object h : handles) {
-        byte[] bytes = Codec.encode(h, "a shared value");
-        assertThat(bytes[0]).as("tag of %s", h.getClass().getSimpleName()).isEqualTo(Tagged.PORTABLE);
-        assertThat(containsJdkStream(bytes)).as("JDK serialization inside %s", h.getClass().getSimpleName()).isFalse();
-        Object received = Codec.decode(bytes);
+        Object received = portableRoundTrip(h);
         assertThat(received).isEqualTo(h).hasSameClassAs(h).hasToString(h.toString());
         close(received);
       }
@@ -429,15 +423,9 @@ class CodecTest {
     var block = org.multiprocessing4j.sharedmemory.SharedMemory.create(64);
     var list = org.multiprocessing4j.sharedmemory.ShareableList.<Object>create(List.of(1, "two"));
     try {
-      byte[] blockBytes = Codec.encode(block, "a block");
-      byte[] listBytes = Codec.encode(list, "a list");
-      for (byte[] bytes : List.of(blockBytes, listBytes)) {
-        assertThat(bytes[0]).isEqualTo(Tagged.PORTABLE);
-        assertThat(containsJdkStream(bytes)).isFalse();
-      }
-      var block2 = (org.multiprocessing4j.sharedmemory.SharedMemory) Codec.decode(blockBytes);
+      var block2 = (org.multiprocessing4j.sharedmemory.SharedMemory) portableRoundTrip(block);
       @SuppressWarnings("unchecked")
-      var list2 = (org.multiprocessing4j.sharedmemory.ShareableList<Object>) Codec.decode(listBytes);
+      var list2 = (org.multiprocessing4j.sharedmemory.ShareableList<Object>) portableRoundTrip(list);
       try {
         block.buf().put(0, (byte) 7);
         assertThat(block2.name()).isEqualTo(block.name());
@@ -476,6 +464,14 @@ class CodecTest {
 
   private static void barrierAction() {
     // a barrier's action travels as a serializable method reference
+  }
+
+  /** Encodes {@code h}, checks it took the portable form without any JDK stream inside, decodes it. */
+  private static Object portableRoundTrip(Object h) {
+    byte[] bytes = Codec.encode(h, "a handle");
+    assertThat(bytes[0]).as("tag of %s", h.getClass().getSimpleName()).isEqualTo(Tagged.PORTABLE);
+    assertThat(containsJdkStream(bytes)).as("JDK serialization inside %s", h.getClass().getSimpleName()).isFalse();
+    return Codec.decode(bytes);
   }
 
   /** Whether the bytes hold a JDK serialization stream (its magic number and version). */
