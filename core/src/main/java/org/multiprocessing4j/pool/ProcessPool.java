@@ -344,7 +344,12 @@ final class ProcessPool implements Pool {
         Object message = batch.get(i);
         byte[] bytes;
         try {
-          bytes = inbox.encode(message);
+          if (message instanceof Encoded e) { // put back below after it did not fit: not encoded again
+            message = e.message();
+            bytes = e.bytes();
+          } else {
+            bytes = inbox.encode(message);
+          }
         } catch (PicklingException e) {
           failChunkOf(slot, message, e);
           continue;
@@ -359,9 +364,10 @@ final class ProcessPool implements Pool {
           } else if (!inbox.tryPutEncoded(bytes)) {
             synchronized (lock) {
               if (slot.inbox == inbox) {
-                for (int j = batch.size() - 1; j >= i; j--) {
+                for (int j = batch.size() - 1; j > i; j--) {
                   slot.outbox.addFirst(batch.get(j));
                 }
+                slot.outbox.addFirst(new Encoded(message, bytes));
               }
             }
             return false;
@@ -373,6 +379,9 @@ final class ProcessPool implements Pool {
       batch.clear();
     }
   }
+
+  /** A worker message that was encoded and did not fit in the inbox, back in its outbox with its bytes. */
+  private record Encoded(Object message, byte[] bytes) {}
 
   private void failChunkOf(Slot slot, Object message, PicklingException e) {
     Runnable after = null;

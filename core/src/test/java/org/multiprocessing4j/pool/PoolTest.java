@@ -209,6 +209,23 @@ class PoolTest {
     assertThat(pool.apply(() -> 3)).isEqualTo(3);
   }
 
+  static int length(byte[] b) {
+    return b.length + b[b.length - 1];
+  }
+
+  @Test
+  void tasksLargeEnoughToFillAWorkersInboxAllArriveInOrder() {
+    // 24 chunks of 300 KB against 1 MiB inboxes: most do not fit at once and go the sender's way
+    var items = new java.util.ArrayList<byte[]>();
+    for (int i = 0; i < 24; i++) {
+      byte[] b = new byte[300_000];
+      b[b.length - 1] = (byte) i;
+      items.add(b);
+    }
+    assertThat(pool.map(PoolTest::length, items, 1))
+        .containsExactlyElementsOf(IntStream.range(0, 24).mapToObj(i -> 300_000 + i).toList());
+  }
+
   @Test
   void insightsCountTasksPerWorker() {
     pool.map(PoolTest::sqr, IntStream.range(0, 40).boxed().toList(), 1);
