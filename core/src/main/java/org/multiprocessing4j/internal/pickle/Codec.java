@@ -150,8 +150,7 @@ public final class Codec {
    * class's static initializer.
    */
   public static <T extends Portable> void registerPortable(Class<T> type, java.util.function.Function<Object[], T> factory) {
-    Tagged.Portables.FACTORIES.put(type, factory);
-    Tagged.Portables.registered(type);
+    Tagged.Portables.register(type, Tagged.Portables.PORTABLE_FIELDS, factory, true);
   }
 
   /**
@@ -160,8 +159,7 @@ public final class Codec {
    * static initializer.
    */
   public static <T extends Portable> void registerMessage(Class<T> type, java.util.function.Function<Object[], T> factory) {
-    Tagged.Portables.MESSAGES.add(type);
-    registerPortable(type, factory);
+    Tagged.Portables.register(type, Tagged.Portables.PORTABLE_FIELDS, factory, false);
   }
 
   /**
@@ -172,9 +170,7 @@ public final class Codec {
   @SuppressWarnings("unchecked")
   public static <T> void registerPortable(Class<T> type, java.util.function.Function<? super T, Object[]> fields,
       java.util.function.Function<Object[], T> factory) {
-    Tagged.Portables.FIELDS.put(type, (java.util.function.Function<Object, Object[]>) fields);
-    Tagged.Portables.FACTORIES.put(type, factory);
-    Tagged.Portables.registered(type);
+    Tagged.Portables.register(type, (java.util.function.Function<Object, Object[]>) fields, factory, true);
   }
 
   /** Set while a warm spare decodes a hint: handles must not attach to anything then. */

@@ -259,7 +259,7 @@ final class Tagged {
           Codec.noteSharedMemory();
         }
         Object[] fields = portable.fields().apply(value);
-        out.put(PORTABLE).putLengthAndBytes(className(c)).putInt(fields.length);
+        out.put(PORTABLE).putLengthAndBytes(portable.name()).putInt(fields.length);
         for (Object f : fields) {
           write(f, depth + 1);
         }
@@ -628,56 +628,57 @@ final class Tagged {
 
   /** The factories of the {@link Codec.Portable} classes, registered by the classes themselves. */
   static final class Portables {
-    static final Map<Class<?>, java.util.function.Function<Object[], ?>> FACTORIES = new ConcurrentHashMap<>();
-    /** How to take apart the classes registered with a separate fields function. */
-    static final Map<Class<?>, java.util.function.Function<Object, Object[]>> FIELDS = new ConcurrentHashMap<>();
-    /** The registered classes that are messages, not handles of something in shared memory. */
-    static final Set<Class<?>> MESSAGES = ConcurrentHashMap.newKeySet();
-    private static final java.util.function.Function<Object, Object[]> PORTABLE_FIELDS =
+    /** Every registered class and how it travels. */
+    private static final Map<Class<?>, How> REGISTERED = new ConcurrentHashMap<>();
+    /** The fields function of the classes that implement {@link Codec.Portable}. */
+    static final java.util.function.Function<Object, Object[]> PORTABLE_FIELDS =
         v -> ((Codec.Portable) v).portableFields();
 
-    /** How to take a portable class apart, and whether it is a handle of something in shared memory. */
-    record How(java.util.function.Function<Object, Object[]> fields, boolean sharedMemory) {}
+    /**
+     * How a registered class travels: how to take an instance apart and build it again, whether
+     * it is a handle of something in shared memory, and its name as written in messages.
+     */
+    record How(java.util.function.Function<Object, Object[]> fields, java.util.function.Function<Object[], ?> factory,
+        boolean sharedMemory, byte[] name) {}
 
-    /** How to take a class apart, looked up once per class (every portable message asks); null: not portable. */
+    /** {@link #REGISTERED}, looked up once per class (every portable message asks); null: not portable. */
     private static final ClassValue<How> HOW = new ClassValue<>() {
       @Override
       protected How computeValue(Class<?> c) {
-        var fields = FIELDS.get(c);
-        if (fields == null && Codec.Portable.class.isAssignableFrom(c) && FACTORIES.containsKey(c)) {
-          fields = PORTABLE_FIELDS;
-        }
-        return fields == null ? null : new How(fields, !MESSAGES.contains(c));
+        return REGISTERED.get(c);
       }
     };
 
+    /** Registers {@code c}; forgets what was looked up for it before (a registration made late). */
+    static void register(Class<?> c, java.util.function.Function<Object, Object[]> fields,
+        java.util.function.Function<Object[], ?> factory, boolean sharedMemory) {
+      REGISTERED.put(c, new How(fields, factory, sharedMemory, c.getName().getBytes(StandardCharsets.UTF_8)));
+      HOW.remove(c);
+    }
+
     /**
-     * How to take {@code c} apart, or null when it has no portable form. Remembered per class: a
-     * class registers in its own (or a superclass's) static initializer, which has finished before
+     * How {@code c} travels, or null when it has no portable form. Remembered per class: a class
+     * registers in its own (or a superclass's) static initializer, which has finished before
      * another thread can hold an instance to encode.
      */
     static How howOf(Class<?> c) {
       return HOW.get(c);
     }
 
-    /** After a registration: forget what was looked up for {@code c} before (a registration made late). */
-    static void registered(Class<?> c) {
-      HOW.remove(c);
-    }
-
     /** The class's factory; initializes the class first (its static initializer registers it). */
     static java.util.function.Function<Object[], ?> factory(Class<?> c) throws ClassNotFoundException {
-      var f = FACTORIES.get(c);
-      if (f == null) {
+      How how = HOW.get(c);
+      if (how == null) {
         Class.forName(c.getName(), true, c.getClassLoader());
-        f = FACTORIES.get(c);
-        if (f == null) {
+        how = HOW.get(c);
+        if (how == null) {
           throw new PicklingException("cannot build a " + c.getName() + ": it registered no factory here", null);
         }
       }
-      return f;
+      return how.factory();
     }
   }
+
 
   /** Serializable lambdas, taken apart and rebuilt the way JDK serialization does it. */
   private static final class Lambdas {
