@@ -26,7 +26,7 @@ import org.multiprocessing4j.internal.pickle.Codec;
  * frame from stdin and run the process. {@code spare}: pre-warm, report READY, then do the same
  * (the {@code warm} start method). {@code train} / {@code train-shared}: build the plain or the
  * shared-memory AOT cache ({@link AotCache}), by starting a child in {@code trainee} mode (a
- * spare without the shared-memory rehearsal) or {@code trainee-shared} mode (a spare, rehearsal
+ * spawned child) or {@code trainee-shared} mode (a spare, pre-warm and shared-memory rehearsal
  * included) and handing it a process to run.
  *
  * <p>After the launch frame, stdin is only watched for EOF: EOF means the parent is gone, however
@@ -42,9 +42,9 @@ public final class ChildMain {
   /** The mode of a spare JVM ({@code warm} start method). */
   static final String SPARE = "spare";
   /**
-   * The mode of the plain cache's training run: a spare without the shared-memory rehearsal
-   * (spares use the plain cache: see {@link SparePool}; without the pre-warm in it, a spare was
-   * 1.5 MiB larger and a spawned child 0.5 MiB smaller).
+   * The mode of the plain cache's training run: a spawned child, without a spare's pre-warm
+   * (whose records and lambdas would make the plain cache, and so every child that maps it,
+   * ~0.5 MiB larger).
    */
   static final String TRAINEE = "trainee";
   /** The mode of the training run of the shared-memory cache: a spare, pre-warm and rehearsal included. */
@@ -80,11 +80,9 @@ public final class ChildMain {
     var launched = new CountDownLatch(1);
     // started now, not after the launch: creating a thread costs milliseconds in a young JVM
     Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
-    if (mode.equals(SPARE) || mode.equals(TRAINEE) || mode.equals(TRAINEE_SHARED)) {
+    if (mode.equals(SPARE) || mode.equals(TRAINEE_SHARED)) {
       prewarm();
-      if (!mode.equals(TRAINEE)) {
-        prewarmSharedMemory();
-      }
+      prewarmSharedMemory();
       if (control != null) {
         control.send(ControlMessage.READY, 0);
       }
