@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The cache is keyed by everything that makes it valid: the {@code java} launcher, the JDK
  * version, the child's options, and each class path jar's path, size and modification time. It
  * lives in {@code ~/.cache/multiprocessing4j/aot/<key>.aot}, and beside it {@code <key>-shm.aot},
- * the cache of spawned children given a handle of something in shared memory, which also
+ * the cache of spares and of children given a handle of something in shared memory, which also
  * holds the shared-memory path ({@link #options(boolean)}). When a cache is missing, the first
  * child start that needs it launches a trainer in the background ({@link ChildMain} in "train" or
  * "train-shared" mode, given the {@code setJvmOptions} options) and goes on without the cache;
@@ -55,7 +55,7 @@ final class AotCache {
   /**
    * The options that make a child use a cache, or none (and training started) when it is missing.
    *
-   * @param sharedMemory the cache for spawned children given a handle of something in shared
+   * @param sharedMemory the cache for spares and children given a handle of something in shared
    *     memory: trained with the shared-memory path too (the Foreign Function and Memory API's
    *     classes, ~2.5 MiB more for a child that maps it), which such a child would otherwise load
    *     and link itself (a spawned pool worker's first result ~30% later). The plain cache, for

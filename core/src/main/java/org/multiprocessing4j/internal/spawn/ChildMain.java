@@ -208,9 +208,9 @@ public final class ChildMain {
    * queues, pipes, locks and pool workers use it, and a young JVM links it in some 100 ms (the
    * Foreign Function and Memory API's method handles, above all the futex downcall). The ring
    * lives in this JVM's own memory, not in /dev/shm: a spare leaves no file anywhere, not even
-   * for a moment. Spares, and the training of the shared-memory cache that spawned children given
-   * shared-memory handles use; the plain cache leaves it out, which keeps that cache, and with it
-   * the memory of every other child, ~2.5 MiB smaller.
+   * for a moment. Spares, and the training of the shared-memory cache that spares and children
+   * given shared-memory handles use; the plain cache leaves it out, which keeps that cache, and
+   * with it the memory of every other spawned child, ~2.5 MiB smaller.
    */
   private static void prewarmSharedMemory() {
     // the classes of a queue's receiving end and of a pool worker, loaded and initialized (the

@@ -137,9 +137,7 @@ public final class SparePool {
   }
 
   private List<String> currentCommand() {
-    // the plain cache: with the shared-memory one (trained on a spare's pre-warm), warm pool workers
-    // ran pool-map at 6.5-7 M items/s instead of 25-50 M in about one run of five (0 of 8 so)
-    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options(false));
+    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options(true)); // spares rehearse shared memory
     if (!cmd.equals(command)) {
       shutdown(); // options changed: spares booted with the old ones would run the wrong JVM
       command = cmd;
