@@ -292,7 +292,14 @@ final class Jobs {
         return null;
       }
       int from = handedOut * chunksize;
-      var chunk = new Chunk(this, handedOut, new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunksize))));
+      int to = Math.min(items.size(), from + chunksize);
+      // an ArrayList (the codec's compact form for lists), filled in one pass: new ArrayList<>(subList)
+      // would copy the references twice (the sublist's toArray, then the list's own array)
+      var part = new ArrayList<>(to - from);
+      for (Object item : items.subList(from, to)) {
+        part.add(item);
+      }
+      var chunk = new Chunk(this, handedOut, part);
       handedOut++;
       return chunk;
     }
@@ -318,11 +325,7 @@ final class Jobs {
         return null;
       }
       settled = true;
-      var all = new ArrayList<R>(items.size());
-      for (Object part : results) {
-        all.addAll((List<R>) part);
-      }
-      return result.succeed(all, callback);
+      return result.succeed(ChunkedList.of(results, chunksize), callback);
     }
 
     /** An empty map completes at once. */

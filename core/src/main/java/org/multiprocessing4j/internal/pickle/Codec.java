@@ -29,11 +29,27 @@ import org.multiprocessing4j.PicklingException;
  * <p>A value that cannot be serialized fails in the sender with a {@link PicklingException} that
  * names the class at fault, never as a failure in the receiver.
  *
- * <p>Thread-safe: the codec keeps no state between calls (beyond caches of class metadata).
+ * <p>Thread-safe: the codec keeps no state between calls beyond caches of class metadata and
+ * each thread's encoding buffer (reused, at most 256 KiB kept).
  */
 public final class Codec {
   /** Handles met while encoding a process for a child: see {@link #collectSent()}. */
   private static final ThreadLocal<Sent> SENT = new ThreadLocal<>();
+
+  /**
+   * Each thread's encoding buffer, reused from message to message: a fresh one would be grown by
+   * doubling for every message (a pool's chunk of 10,000 ints allocated ~120 KiB of buffers to
+   * send 50 KiB). An anonymous class, not {@code withInitial(lambda)}: a young child JVM would
+   * spin a class for the lambda.
+   */
+  private static final ThreadLocal<Tagged.Writer> SCRATCH = new ThreadLocal<>() {
+    @Override
+    protected Tagged.Writer initialValue() {
+      return new Tagged.Writer();
+    }
+  };
+  /** A scratch buffer grown beyond this is let go after its message, so one big message pins no memory. */
+  private static final int SCRATCH_KEEP = 256 * 1024;
 
   /**
    * What a process's encoding holds that matters to its start: the {@link Transferable} handles
@@ -217,20 +233,28 @@ public final class Codec {
    * @throws PicklingException naming the class that cannot be serialized
    */
   public static byte[] encode(Object value, String what, Object on) {
-    var out = new Tagged.Writer();
+    Tagged.Writer out = SCRATCH.get();
+    if (out.inUse) {
+      out = new Tagged.Writer(); // an encoding inside an encoding (a writeReplace that encodes)
+    }
+    out.inUse = true;
+    out.reset();
     try {
       if (!Tagged.encode(value, out)) {
         out.reset();
         Tagged.encodeWholeWithJdk(value, out);
       }
+      return out.toByteArray();
     } catch (NotSerializableException e) {
       throw notSerializable(what + on, value, e.getMessage(), e);
     } catch (InvalidClassException e) {
       throw notSerializable(what + on, value, e.classname, e);
     } catch (IOException e) {
       throw new PicklingException("cannot serialize " + what + on + " (" + value.getClass().getName() + "): " + e, e);
+    } finally {
+      out.inUse = false;
+      out.trim(SCRATCH_KEEP);
     }
-    return out.toByteArray();
   }
 
   private static PicklingException notSerializable(String what, Object value, String culprit,

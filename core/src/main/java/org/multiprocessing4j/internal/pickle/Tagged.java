@@ -822,6 +822,8 @@ final class Tagged {
   static final class Writer {
     private byte[] buf = new byte[64];
     private int pos;
+    /** Whether a {@link Codec#encode} call is using this writer (its thread's scratch writer). */
+    boolean inUse;
 
     Writer put(byte b) {
       ensure(1);
@@ -884,6 +886,14 @@ final class Tagged {
 
     void reset() {
       pos = 0;
+    }
+
+    /** Empties the writer, and lets go of its buffer if it grew beyond {@code keep} bytes. */
+    void trim(int keep) {
+      pos = 0;
+      if (buf.length > keep) {
+        buf = new byte[64];
+      }
     }
 
     byte[] toByteArray() {

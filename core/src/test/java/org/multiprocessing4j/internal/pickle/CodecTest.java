@@ -224,6 +224,51 @@ class CodecTest {
     assertThat(Codec.encode(ints, "ints")).hasSizeLessThan(5 + 4 * ints.size() + 1);
   }
 
+  /** Encodes another value while it is itself being encoded (JDK serialization calls writeObject). */
+  static final class EncodesWhileEncoded implements Serializable {
+    private static final long serialVersionUID = 1L;
+    transient byte[] inner;
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      inner = Codec.encode(List.of("inner", 1, 2, 3), "an inner value");
+      out.defaultWriteObject();
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+      in.defaultReadObject();
+    }
+  }
+
+  @Test
+  void eachEncodingIsItsOwnArrayAlthoughTheThreadReusesItsBuffer() {
+    var big = new ArrayList<Integer>();
+    for (int i = 0; i < 100_000; i++) {
+      big.add(i); // 400 KB: more than the buffer a thread keeps
+    }
+    byte[] first = Codec.encode(List.of("first", 1), "a value");
+    byte[] large = Codec.encode(big, "a large value");
+    byte[] second = Codec.encode(List.of("second", 2), "a value");
+    byte[] third = Codec.encode(List.of("third", 3), "a value");
+
+    assertThat(Codec.decode(first)).isEqualTo(List.of("first", 1));
+    assertThat(Codec.decode(large)).isEqualTo(big);
+    assertThat(Codec.decode(second)).isEqualTo(List.of("second", 2));
+    assertThat(Codec.decode(third)).isEqualTo(List.of("third", 3));
+  }
+
+  @Test
+  void anEncodingInsideAnEncodingUsesABufferOfItsOwn() {
+    var outer = new EncodesWhileEncoded();
+    byte[] bytes = Codec.encode(List.of("outer", outer, "after"), "a value");
+
+    assertThat(Codec.decode(outer.inner)).isEqualTo(List.of("inner", 1, 2, 3));
+    @SuppressWarnings("unchecked")
+    var back = (List<Object>) Codec.decode(bytes);
+    assertThat(back.get(0)).isEqualTo("outer");
+    assertThat(back.get(1)).isInstanceOf(EncodesWhileEncoded.class);
+    assertThat(back.get(2)).isEqualTo("after");
+  }
+
   @Test
   void commonValuesTakeTheirTaggedFormNotJdkSerialization() {
     SerializableFunction<Integer, Integer> inc = x -> x + 1;
