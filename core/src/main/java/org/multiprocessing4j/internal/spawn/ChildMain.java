@@ -105,11 +105,12 @@ public final class ChildMain {
   private static LaunchSpec readLaunch(DataInputStream in) {
     try {
       while (true) {
-        byte frame = in.readByte();
-        if (frame == LaunchSpec.FRAME_LAUNCH) {
-          return LaunchSpec.readFrom(in);
+        byte type = LaunchSpec.readType(in);
+        byte[] body = LaunchSpec.readBody(in);
+        if (type == LaunchSpec.FRAME_LAUNCH) {
+          return LaunchSpec.decode(body);
         }
-        warmUpOn(in.readNBytes(in.readInt()), in);
+        warmUpOn(body, in);
       }
     } catch (IOException e) {
       if (exiting) {
@@ -196,11 +197,28 @@ public final class ChildMain {
       Codec.decode(Codec.encode(new WarmUpRecord(i, 1L, List.of("a", i), new Object[] {i, "b"}), "a warm-up record"));
     }
     ProcessAccess.get();
+    rehearseLaunchFrame();
     ProcessHandle.current().info().startInstant(); // pool workers report their start-up time with it
     // the library's logging calls, as a launch makes them: without a logger (the parent sends a
     // level when it logs) they return at once and java.util.logging is never set up
     org.multiprocessing4j.internal.util.Log.debug("warm-up of the start path");
     Multiprocessing.activeChildren(); // the exit path's code, run once
+  }
+
+  /**
+   * Reads a launch frame from memory, as the real one will be read: the first run of a method
+   * resolves its calls and fields, and in a spare that had not read one before, reading the real
+   * frame took 0.2–0.4 ms of a warm start.
+   */
+  private static void rehearseLaunchFrame() {
+    try {
+      var spec = new LaunchSpec(new byte[32], 1L, "MainProcess", 1L, "INFO", false, new byte[1]);
+      var in = new DataInputStream(new ByteArrayInputStream(spec.launchFrame()));
+      LaunchSpec.readType(in);
+      LaunchSpec.decode(LaunchSpec.readBody(in));
+    } catch (IOException | RuntimeException e) {
+      // a warm-up only
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.multiprocessing4j.internal.spawn;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -51,10 +50,7 @@ final class JvmPopen implements Popen {
   /** Writes the launch frame to the child's stdin, which makes it run the process. */
   static void launch(java.lang.Process child, LaunchSpec spec) {
     try {
-      var out = new DataOutputStream(child.getOutputStream());
-      out.writeByte(LaunchSpec.FRAME_LAUNCH);
-      spec.writeTo(out);
-      out.flush();
+      LaunchSpec.write(child.getOutputStream(), spec.launchFrame());
     } catch (IOException e) {
       child.destroyForcibly();
       throw new ProcessException("cannot hand the process to child JVM " + child.pid()

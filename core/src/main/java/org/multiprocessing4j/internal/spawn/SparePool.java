@@ -1,6 +1,5 @@
 package org.multiprocessing4j.internal.spawn;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -238,11 +237,7 @@ public final class SparePool {
   /** Sends a hint frame: the payload of a recent start, which the spare decodes without running. */
   private static void sendHint(java.lang.Process p, byte[] hint) {
     try {
-      var out = new DataOutputStream(p.getOutputStream());
-      out.writeByte(LaunchSpec.FRAME_HINT);
-      out.writeInt(hint.length);
-      out.write(hint);
-      out.flush();
+      LaunchSpec.write(p.getOutputStream(), LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint));
     } catch (IOException e) {
       // the spare died while booting; take() notices
     }
