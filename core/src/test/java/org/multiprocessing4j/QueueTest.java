@@ -40,6 +40,62 @@ class QueueTest {
     }
   }
 
+  /** Decodes a value by getting it from another queue: a get inside a get, on one thread. */
+  static final class GetsWhileDecoded implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Queue<String> other;
+    transient String got;
+
+    GetsWhileDecoded(Queue<String> other) {
+      this.other = other;
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      got = other.get();
+    }
+  }
+
+  @Test
+  void itemsOfEverySizeComeOutWholeWhatEverCameBefore() {
+    // small items are read through the getting thread's buffer, which grows up to 64 KiB; larger
+    // ones come in arrays of their own
+    try (Queue<Object> q = Multiprocessing.queue()) {
+      byte[] kib2 = new byte[2048];
+      Arrays.fill(kib2, (byte) 2);
+      byte[] kib200 = new byte[200 * 1024];
+      Arrays.fill(kib200, (byte) 7);
+      List<Object> items = List.of(1, kib2, "after 2 KiB", kib200, List.of("after", 200), 3);
+      items.forEach(q::put);
+      for (Object expected : items) {
+        Object got = q.get();
+        if (expected instanceof byte[] b) {
+          assertThat((byte[]) got).isEqualTo(b);
+        } else {
+          assertThat(got).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aValueThatGetsFromAQueueWhileItIsDecodedComesOutWhole() {
+    try (Queue<String> inner = Multiprocessing.queue(); Queue<Object> outer = Multiprocessing.queue()) {
+      // both messages fit the getting thread's first buffer (1 KiB), and the inner one is long
+      // enough to overwrite the rest of the outer one if the two shared it
+      String innerItem = "from the inner queue " + "x".repeat(900);
+      inner.put(innerItem);
+      outer.put(List.of("before", new GetsWhileDecoded(inner), "after"));
+      @SuppressWarnings("unchecked")
+      var got = (List<Object>) outer.get();
+      assertThat(got.get(0)).isEqualTo("before");
+      var decoded = (GetsWhileDecoded) got.get(1);
+      decoded.other.close(); // the handle the decoding attached
+      assertThat(decoded.got).isEqualTo(innerItem);
+      assertThat(got.get(2)).isEqualTo("after");
+    }
+  }
+
   @Test
   void getRaisesQueueEmptyAfterTheTimeout() {
     try (Queue<String> q = Multiprocessing.queue()) {

@@ -15,6 +15,7 @@ import org.multiprocessing4j.QueueFullException;
 import org.multiprocessing4j.SimpleQueue;
 import org.multiprocessing4j.internal.futex.Futex;
 import org.multiprocessing4j.internal.pickle.Codec;
+import org.multiprocessing4j.internal.ring.ReadBuffer;
 import org.multiprocessing4j.internal.ring.RingBuffer;
 import org.multiprocessing4j.internal.shm.ShmSegment;
 import org.multiprocessing4j.internal.shm.ShmSweeper;
@@ -287,17 +288,19 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   public E get(boolean block, Duration timeout) {
     checkOpen("get");
     long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
-    byte[] bytes;
+    ReadBuffer buffer = ReadBuffer.take();
     try {
-      bytes = ring.read(nanos);
+      byte[] bytes = buffer.read(ring, nanos);
+      if (bytes == null) {
+        throw new QueueEmptyException(this + " is empty" + (block ? " after waiting " + timeout : ""));
+      }
+      return received(bytes, buffer.length());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException("interrupted while getting from " + this, e);
+    } finally {
+      buffer.release();
     }
-    if (bytes == null) {
-      throw new QueueEmptyException(this + " is empty" + (block ? " after waiting " + timeout : ""));
-    }
-    return received(bytes);
   }
 
   /**
@@ -307,22 +310,24 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   @SuppressWarnings("unchecked")
   public E pollOrNull() {
     checkOpen("get");
-    byte[] bytes;
+    if (!ring.hasData()) {
+      return null;
+    }
+    ReadBuffer buffer = ReadBuffer.take();
     try {
-      bytes = ring.hasData() ? ring.read(0) : null;
+      byte[] bytes = buffer.read(ring, 0);
+      return bytes == null ? null : received(bytes, buffer.length());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException("interrupted while getting from " + this, e);
+    } finally {
+      buffer.release();
     }
-    if (bytes == null) {
-      return null;
-    }
-    return received(bytes);
   }
 
   /** Counts a message taken from the ring as gone from the queue (a slot freed) and decodes it. */
   @SuppressWarnings("unchecked")
-  private E received(byte[] bytes) {
+  private E received(byte[] bytes, int length) {
     if (kind != QueueDescriptor.KIND_SIMPLE) {
       LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
     }
@@ -330,7 +335,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
       INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
       wakeIfWaiting(QueueDescriptor.SLOTS, QueueDescriptor.SLOTS_WAITERS);
     }
-    return (E) Codec.decode(bytes);
+    return (E) Codec.decode(bytes, 0, length);
   }
 
   // ------------------------------------------------------------------------------ state
