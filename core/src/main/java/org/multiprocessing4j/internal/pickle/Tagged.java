@@ -225,8 +225,8 @@ final class Tagged {
 
     private void writeObject(Object value, int depth) throws IOException {
       Class<?> c = value.getClass();
-      if (c == ArrayList.class) {
-        if (!writeIntegers((ArrayList<?>) value)) {
+      if (c == ArrayList.class || value instanceof Codec.SentAsArrayList) {
+        if (!writeIntegers((List<?>) value)) {
           writeAll(ARRAY_LIST, (Collection<?>) value, depth);
         }
       } else if (c == LIST12 || c == LISTN) {
@@ -286,8 +286,8 @@ final class Tagged {
       }
     }
 
-    /** An ArrayList of Integers only (a pool's chunk of ints) as raw ints; false for any other list. */
-    private boolean writeIntegers(ArrayList<?> list) {
+    /** A list of Integers only (a pool's chunk of ints) as raw ints; false for any other list. */
+    private boolean writeIntegers(List<?> list) {
       int size = list.size();
       if (size < 4) {
         return false;

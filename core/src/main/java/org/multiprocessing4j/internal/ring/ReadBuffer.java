@@ -9,6 +9,9 @@ package org.multiprocessing4j.internal.ring;
  * <p>Take it with {@link #take()} and give it back with {@link #release()} once the message is
  * decoded: the decoder keeps no reference to the bytes. A thread that takes it again before giving
  * it back (a decoder that reads a queue) gets a buffer of its own.
+ *
+ * <p>Each thread that gets from a queue keeps one buffer, 1 KiB at first, grown (up to 64 KiB)
+ * when a message did not fit; a virtual thread makes its own on its first get.
  */
 public final class ReadBuffer {
   /** Messages up to this size are read into the buffer; it is never grown beyond it. */

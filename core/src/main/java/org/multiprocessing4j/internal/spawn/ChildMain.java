@@ -118,6 +118,12 @@ public final class ChildMain {
       }
       Runtime.getRuntime().halt(PARENT_GONE); // the parent went away before giving us work
       throw new IllegalStateException(e);
+    } catch (RuntimeException e) {
+      // parent and child run the same library, so this is a bug or a corrupted pipe: say so
+      System.err.println("multiprocessing4j: child JVM " + ProcessHandle.current().pid()
+          + " cannot read the process its parent sent (" + e + "); it exits with status 1");
+      Runtime.getRuntime().halt(1);
+      throw e;
     }
   }
 

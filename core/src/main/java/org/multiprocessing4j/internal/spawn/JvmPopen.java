@@ -47,10 +47,10 @@ final class JvmPopen implements Popen {
     }, VIRTUAL);
   }
 
-  /** Writes the launch frame to the child's stdin, which makes it run the process. */
-  static void launch(java.lang.Process child, LaunchSpec spec) {
+  /** Writes the launch frame ({@link LaunchSpec#launchFrame()}) to the child's stdin, which makes it run the process. */
+  static void launch(java.lang.Process child, byte[] launchFrame) {
     try {
-      LaunchSpec.write(child.getOutputStream(), spec.launchFrame());
+      LaunchSpec.write(child.getOutputStream(), launchFrame);
     } catch (IOException e) {
       child.destroyForcibly();
       throw new ProcessException("cannot hand the process to child JVM " + child.pid()

@@ -98,7 +98,7 @@ public final class SparePool {
    * process has finished (or soon after). The refill waits on the handle's {@code onExit()},
    * made here, before the caller can {@code join()}: a process's exit wakes the joiner first.
    */
-  JvmPopen take(LaunchSpec spec, String work, java.util.function.LongConsumer beforeLaunch) {
+  JvmPopen take(LaunchSpec spec, byte[] launchFrame, String work, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
     List<String> cmd;
     boolean newWork;
@@ -119,7 +119,7 @@ public final class SparePool {
       var popen = new JvmPopen(spare.process, spare.link);
       started = popen.onExit();
       beforeLaunch.accept(spare.process.pid());
-      JvmPopen.launch(spare.process, spec);
+      JvmPopen.launch(spare.process, launchFrame);
       return popen;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -184,8 +184,8 @@ public final class SparePool {
       synchronized (this) {
         if (newWork) {
           // the spares waiting now will most likely run this work next: let them link it
-          byte[] h = hint;
-          idle.forEach(s -> sendHint(s.process, h));
+          byte[] frame = LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint);
+          idle.forEach(s -> sendFrame(s.process, frame));
         }
         if (boot) {
           refilling = false;
@@ -229,15 +229,15 @@ public final class SparePool {
           + "; run with spawn to see its error output"));
     });
     if (hint != null) {
-      sendHint(p, hint);
+      sendFrame(p, LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint));
     }
     return spare;
   }
 
   /** Sends a hint frame: the payload of a recent start, which the spare decodes without running. */
-  private static void sendHint(java.lang.Process p, byte[] hint) {
+  private static void sendFrame(java.lang.Process p, byte[] hintFrame) {
     try {
-      LaunchSpec.write(p.getOutputStream(), LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint));
+      LaunchSpec.write(p.getOutputStream(), hintFrame);
     } catch (IOException e) {
       // the spare died while booting; take() notices
     }

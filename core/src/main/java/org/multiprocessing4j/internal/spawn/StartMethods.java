@@ -34,13 +34,14 @@ public final class StartMethods {
    */
   public static Popen startJvm(String method, LaunchSpec spec, String work, boolean sharedMemory,
       LongConsumer beforeLaunch) {
+    byte[] frame = spec.launchFrame(); // before a JVM is taken or started: nothing to undo if it fails
     if (method.equals(WARM)) {
-      return SparePool.get().take(spec, work, beforeLaunch);
+      return SparePool.get().take(spec, frame, work, beforeLaunch);
     }
     java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options(sharedMemory)));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
     beforeLaunch.accept(child.pid());
-    JvmPopen.launch(child, spec);
+    JvmPopen.launch(child, frame);
     return popen;
   }
 
@@ -61,7 +62,7 @@ public final class StartMethods {
     var process = new org.multiprocessing4j.Process(ChildMain::trainingTarget);
     byte[] payload = org.multiprocessing4j.internal.pickle.Codec.encode(
         ProcessAccess.get().travelForm(process), "the training process");
-    JvmPopen.launch(child, new LaunchSpec(new byte[32], pid, "MainProcess", pid, "", false, payload));
+    JvmPopen.launch(child, new LaunchSpec(new byte[32], pid, "MainProcess", pid, "", false, payload).launchFrame());
     if (!popen.await(java.time.Duration.ofSeconds(timeoutSeconds))) {
       popen.kill();
       return false;
