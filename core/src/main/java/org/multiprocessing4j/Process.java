@@ -657,33 +657,26 @@ public class Process implements Serializable {
       }
       ExitHooks.runNow();
       joinNonDaemonThreads();
-      Log.info("process exiting with exitcode " + code);
+      if (Log.enabled(java.util.logging.Level.INFO)) { // not built for nothing: a young JVM links the concatenation first
+        Log.info("process exiting with exitcode " + code);
+      }
       System.out.flush();
       System.err.flush();
       return code;
     }
 
+    @Override
+    public void rehearseExit() {
+      if (CHILDREN.isEmpty()) {
+        exitFunction();
+      }
+      otherNonDaemonThread(); // looked for, never waited for
+    }
+
     /** Python's {@code threading._shutdown()} in {@code _bootstrap}: wait for non-daemon threads. */
     private static void joinNonDaemonThreads() {
-      ThreadGroup root = Thread.currentThread().getThreadGroup();
-      while (root.getParent() != null) {
-        root = root.getParent();
-      }
-      Thread me = Thread.currentThread();
-      while (true) {
-        // enumerate() lists live platform threads without the safepoint of getAllStackTraces()
-        Thread[] threads = new Thread[root.activeCount() + 8];
-        int n = root.enumerate(threads, true);
-        Thread other = null;
-        for (int i = 0; i < n && other == null; i++) {
-          Thread t = threads[i];
-          if (t != me && !t.isDaemon() && t.isAlive() && !t.getName().equals("DestroyJavaVM")) {
-            other = t;
-          }
-        }
-        if (other == null) {
-          return;
-        }
+      Thread other;
+      while ((other = otherNonDaemonThread()) != null) {
         try {
           other.join();
         } catch (InterruptedException e) {
@@ -691,6 +684,25 @@ public class Process implements Serializable {
           return;
         }
       }
+    }
+
+    /** A live non-daemon platform thread other than this one (and the JVM's DestroyJavaVM), or null. */
+    private static Thread otherNonDaemonThread() {
+      ThreadGroup root = Thread.currentThread().getThreadGroup();
+      while (root.getParent() != null) {
+        root = root.getParent();
+      }
+      Thread me = Thread.currentThread();
+      // enumerate() lists live platform threads without the safepoint of getAllStackTraces()
+      Thread[] threads = new Thread[root.activeCount() + 8];
+      int n = root.enumerate(threads, true);
+      for (int i = 0; i < n; i++) {
+        Thread t = threads[i];
+        if (t != me && !t.isDaemon() && t.isAlive() && !t.getName().equals("DestroyJavaVM")) {
+          return t;
+        }
+      }
+      return null;
     }
   }
 }

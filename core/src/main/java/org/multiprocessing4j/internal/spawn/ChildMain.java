@@ -208,7 +208,7 @@ public final class ChildMain {
     // the library's logging calls, as a launch makes them: without a logger (the parent sends a
     // level when it logs) they return at once and java.util.logging is never set up
     org.multiprocessing4j.internal.util.Log.debug("warm-up of the start path");
-    Multiprocessing.activeChildren(); // the exit path's code, run once
+    ProcessAccess.get().rehearseExit(); // the exit path's code, run once
   }
 
   /**

@@ -55,4 +55,13 @@ public abstract class ProcessAccess {
    * actions, and returns the exit code (0, or 1 after an exception).
    */
   public abstract int bootstrap(Process p);
+
+  /**
+   * Runs, once and to no effect, the code a child runs between its target's end and its DONE
+   * message (the exit function and the wait for non-daemon threads, with no child processes and
+   * no other threads to wait for): a spare's pre-warm, so that the real exit does not pay for
+   * running that code for the first time. Only in a JVM that has no children and whose only
+   * non-daemon thread is the caller.
+   */
+  public abstract void rehearseExit();
 }

@@ -123,6 +123,19 @@ public final class Log {
     }
   }
 
+  /**
+   * Whether a message at {@code level} would be published now: for messages that cost something
+   * to build.
+   */
+  public static boolean enabled(Level level) {
+    if (!exiting) {
+      Logger made = logger;
+      return made != null && made.isLoggable(level) && (made.getUseParentHandlers() || made.getHandlers().length > 0);
+    }
+    Level threshold = lastLevel;
+    return stderrHandler != null && threshold != null && level.intValue() >= threshold.intValue();
+  }
+
   /** Whether {@link #toStderr} was called: children inherit it, as in Python's preparation data. */
   public static boolean logsToStderr() {
     return stderrHandler != null;
