@@ -93,9 +93,14 @@ final class AotCache {
    */
   private static Memo memo() {
     // hashing the class path stats every jar: do it once per set of settings, not per start
-    List<Object> settings = List.of(System.getProperty("java.class.path", ""), ChildJvm.executable(),
-        ChildJvm.jvmOptions());
+    String cp = System.getProperty("java.class.path", "");
+    Path exe = ChildJvm.executable();
+    List<String> options = ChildJvm.jvmOptions();
     Memo m = memo;
+    if (m != null && m.settings.get(0) == cp && m.settings.get(1) == exe && m.settings.get(2) == options) {
+      return m; // the same objects as last time: no comparison of their contents
+    }
+    List<Object> settings = List.of(cp, exe, options);
     if (m == null || !m.settings.equals(settings)) {
       m = memo = new Memo(settings, cacheFiles(computeKey()));
     }

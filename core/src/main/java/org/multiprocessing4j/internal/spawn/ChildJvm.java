@@ -65,8 +65,19 @@ public final class ChildJvm {
   /** The {@code java} launcher children run with. */
   public static Path executable() {
     Path p = executable;
-    return p != null ? p : Path.of(System.getProperty("java.home"), "bin", "java");
+    return p != null ? p : defaultExecutable();
   }
+
+  /** This JVM's own {@code java}, made once: every warm start asks for it. */
+  private static Path defaultExecutable() {
+    Path p = defaultExecutable;
+    if (p == null) {
+      p = defaultExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+    return p;
+  }
+
+  private static volatile Path defaultExecutable;
 
   /** JVM options added to every child's command line after the library's own. */
   public static void setJvmOptions(List<String> options) {
@@ -94,22 +105,32 @@ public final class ChildJvm {
     Path exe = executable();
     List<String> user = userOptions;
     String cp = System.getProperty("java.class.path", "");
+    CommandMemo last = lastCommand;
+    // the same objects as last time (the usual case: no string built or compared)
+    if (last != null && last.mode == mode && last.aot == aotOptions && last.user == user && last.exe == exe
+        && last.cp == cp) {
+      return last.cmd;
+    }
     // one per mode and cache (a spawn gets the plain or the shared-memory cache, turn about)
     String key = aotOptions.isEmpty() ? mode : mode + aotOptions.get(0);
     CommandMemo m = COMMANDS.get(key);
-    if (m != null && m.user == user && m.aot.equals(aotOptions) && m.exe.equals(exe) && m.cp.equals(cp)) {
-      return m.cmd;
+    if (m == null || m.user != user || !m.aot.equals(aotOptions) || !m.exe.equals(exe) || !m.cp.equals(cp)) {
+      var cmd = new ArrayList<>(launcher(aotOptions));
+      cmd.add(ControlServer.get().path().toString());
+      cmd.add(mode);
+      m = new CommandMemo(mode, user, List.copyOf(aotOptions), exe, cp, List.copyOf(cmd));
+      COMMANDS.put(key, m);
     }
-    var cmd = new ArrayList<>(launcher(aotOptions));
-    cmd.add(ControlServer.get().path().toString());
-    cmd.add(mode);
-    m = new CommandMemo(user, List.copyOf(aotOptions), exe, cp, List.copyOf(cmd));
-    COMMANDS.put(key, m);
+    // remembered with the caller's objects, which the next call most likely passes again
+    lastCommand = new CommandMemo(mode, user, aotOptions, exe, cp, m.cmd);
     return m.cmd;
   }
 
   /** A command line and the settings it was built from. */
-  private record CommandMemo(List<String> user, List<String> aot, Path exe, String cp, List<String> cmd) {}
+  private record CommandMemo(String mode, List<String> user, List<String> aot, Path exe, String cp, List<String> cmd) {}
+
+  /** The last command returned, with the objects it was asked for with: see {@link #command}. */
+  private static volatile CommandMemo lastCommand;
 
   private static final java.util.Map<String, CommandMemo> COMMANDS = new java.util.concurrent.ConcurrentHashMap<>();
 
