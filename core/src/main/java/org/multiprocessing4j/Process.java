@@ -227,7 +227,7 @@ public class Process implements Serializable {
         byte[] payload;
         Codec.Sent sent = Codec.collectSent();
         try {
-          payload = Codec.encode(travelForm(), "the process " + name);
+          payload = Codec.encode(travelForm(), "the process ", name); // the description built only on error
         } finally {
           Codec.stopCollecting();
         }
