@@ -199,7 +199,7 @@ public final class RingBuffer {
       }
       long deadline = readerAlive == null ? Long.MAX_VALUE : System.nanoTime() + SLICE_NANOS;
       awaitDoorbell(RingDescriptor.NOT_FULL_SEQ, RingDescriptor.NOT_FULL_WAITERS, deadline,
-          () -> (long) LONG.getVolatile(segment, RingDescriptor.HEAD) != head, true);
+          () -> (long) LONG.getVolatile(segment, RingDescriptor.HEAD) != head, true, true);
     }
   }
 
@@ -287,6 +287,7 @@ public final class RingBuffer {
     try {
       ByteArrayOutputStream parts = null;
       int partsPid = 0;
+      long patience = COMMIT_PATIENCE_NANOS;
       while (true) {
         long head = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
         int index = (int) (head & mask);
@@ -308,16 +309,17 @@ public final class RingBuffer {
           // lives only when none came for a while (asking reads /proc, tens of µs: asked on every
           // sight of a record in the making, it slowed a pipe round trip from 0.7 to ~10 µs
           // whenever the reader's looks fell in the writer's copy)
-          if (waitForCommit(index, length, Math.min(until, System.nanoTime() + COMMIT_PATIENCE_NANOS))) {
+          if (waitForCommit(index, length, Math.min(until, System.nanoTime() + patience))) {
             continue;
           }
           boolean claimed = head - length <= (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
           if (claimed && !Pids.alive(pid)) {
             release(head, index, -length); // the writer died while copying: skip its record
             parts = null;
-          } else if (parts == null && System.nanoTime() - until >= 0) {
+          } else if (parts == null && until != Long.MAX_VALUE && System.nanoTime() - until >= 0) {
             return null;
           }
+          patience = SLICE_NANOS; // a writer this slow (stopped, or copying a huge record): ask less often
           continue;
         }
         int type = (int) INT.get(data, index + RecordDescriptor.TYPE);
@@ -422,12 +424,17 @@ public final class RingBuffer {
 
   private boolean waitForData(int index, long deadline) throws InterruptedException {
     return awaitDoorbell(RingDescriptor.NOT_EMPTY_SEQ, RingDescriptor.NOT_EMPTY_WAITERS, deadline,
-        () -> (int) INT.getVolatile(data, index + RecordDescriptor.LENGTH) != 0, false);
+        () -> (int) INT.getVolatile(data, index + RecordDescriptor.LENGTH) != 0, false, true);
   }
 
+  /**
+   * Waits for the record in the making at {@code index} to be committed (or to change). No check
+   * of the ends: a writer that died in its copy leaves the record uncommitted, and the caller
+   * skips it after asking whether that writer lives, even when no other writer is left.
+   */
   private boolean waitForCommit(int index, int length, long deadline) throws InterruptedException {
     return awaitDoorbell(RingDescriptor.NOT_EMPTY_SEQ, RingDescriptor.NOT_EMPTY_WAITERS, deadline,
-        () -> (int) INT.getVolatile(data, index + RecordDescriptor.LENGTH) != length, false);
+        () -> (int) INT.getVolatile(data, index + RecordDescriptor.LENGTH) != length, false, false);
   }
 
   // ------------------------------------------------------------------------------ doorbells
@@ -445,10 +452,11 @@ public final class RingBuffer {
    * in slices, checking between slices that the other end still exists (for tracked rings).
    *
    * @param writing true when a writer waits for room (then the readers must exist)
+   * @param checkEnds whether to check (tracked rings) that the other end is still there
    * @return whether {@code ready} holds
    */
   private boolean awaitDoorbell(long seq, long waiters, long deadline, java.util.function.BooleanSupplier ready,
-      boolean writing) throws InterruptedException {
+      boolean writing, boolean checkEnds) throws InterruptedException {
     if (Spin.until(ready, Math.min(Spin.DEFAULT_NANOS, deadline - System.nanoTime()))) {
       return true;
     }
@@ -463,11 +471,11 @@ public final class RingBuffer {
         if (remaining <= 0) {
           return false;
         }
-        if (trackEnds && !endRegistered(writing ? RingDescriptor.READERS : RingDescriptor.WRITERS)) {
+        if (checkEnds && trackEnds && !endRegistered(writing ? RingDescriptor.READERS : RingDescriptor.WRITERS)) {
           throw peerGone(writing); // closed: a cheap look at the table, every time
         }
         boolean rung = Futex.await(segment, seq, ticket, Math.min(remaining, SLICE_NANOS));
-        if (!rung) {
+        if (!rung && checkEnds) {
           checkOtherEnd(writing); // a whole slice without a ring: are the holders still alive?
         }
       } finally {

@@ -122,7 +122,9 @@ public final class ChildJvm {
       COMMANDS.put(key, m);
     }
     // remembered with the caller's objects, which the next call most likely passes again
-    lastCommand = new CommandMemo(mode, user, aotOptions, exe, cp, m.cmd);
+    // List.copyOf keeps an unmodifiable list as it is (the fast path then matches it) and copies a
+    // mutable one (which a caller could change and pass again)
+    lastCommand = new CommandMemo(mode, user, List.copyOf(aotOptions), exe, cp, m.cmd);
     return m.cmd;
   }
 

@@ -277,6 +277,55 @@ class RingBufferTest {
     assertThat(ring.hasData()).isFalse();
   }
 
+  /**
+   * A pipe's ring (tracked ends) where a writer died in its copy, still registered, and another
+   * writer then sent a message and closed: the reader skips the dead record and gets the message
+   * (it must not take the ring for abandoned while it waits for the dead record's commit).
+   */
+  private RingBuffer trackedRingWithADeadRecordThenAMessage() throws Exception {
+    RingBuffer ring = newRing(true);
+    ring.addReader();
+    MemorySegment seg = segmentOf(ring);
+    int deadPid = deadPid();
+    MemorySegment data = seg.asSlice(RingDescriptor.DATA);
+    int length = RecordDescriptor.recordLength(10);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.TYPE, RecordDescriptor.MESSAGE);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.PID, deadPid);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.SIZE, 10);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.LENGTH, -length);
+    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.TAIL, length);
+    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.WRITERS + Long.BYTES, ((long) deadPid << 32) | 1);
+    ring.addWriter();
+    byte[] m = {7, 7};
+    ring.write(m, 0, m.length);
+    ring.removeWriter();
+    return ring;
+  }
+
+  @Test
+  void aDeadWritersRecordIsSkippedOnATrackedRingWhoseLastWriterClosed() throws Exception {
+    assertThat(trackedRingWithADeadRecordThenAMessage().read(TimeUnit.SECONDS.toNanos(10))).containsExactly(7, 7);
+  }
+
+  @Test
+  void aDeadWritersRecordIsSkippedByAReadWithoutTimeout() throws Exception {
+    assertThat(trackedRingWithADeadRecordThenAMessage().read(-1)).containsExactly(7, 7);
+  }
+
+  @Test
+  void aReadWithoutWaitingReturnsNullWhileALiveWriterIsCopying() throws Exception {
+    RingBuffer ring = newRing(false);
+    MemorySegment data = segmentOf(ring).asSlice(RingDescriptor.DATA);
+    int length = RecordDescriptor.recordLength(10);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.TYPE, RecordDescriptor.MESSAGE);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.PID, (int) ProcessHandle.current().pid());
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.SIZE, 10);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.LENGTH, -length);
+    segmentOf(ring).set(ValueLayout.JAVA_LONG, RingDescriptor.TAIL, length);
+    assertThat(ring.read(0)).isNull();
+    assertThat(ring.read(TimeUnit.MILLISECONDS.toNanos(30))).isNull();
+  }
+
   private MemorySegment segmentOf(RingBuffer ring) throws Exception {
     var f = RingBuffer.class.getDeclaredField("segment");
     f.setAccessible(true);

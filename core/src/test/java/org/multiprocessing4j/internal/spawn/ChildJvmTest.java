@@ -61,4 +61,31 @@ class ChildJvmTest {
         "-XX:CompileCommand=quiet",
         "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock");
   }
+  @Test
+  void theCommandFollowsEverySettingItIsBuiltFrom() {
+    List<String> aot = List.of();
+    String cp = System.getProperty("java.class.path");
+    List<String> before = ChildJvm.jvmOptions();
+    try {
+      List<String> first = ChildJvm.command(ChildMain.TRAINEE, aot);
+      assertThat(ChildJvm.command(ChildMain.TRAINEE, aot)).isSameAs(first);
+      ChildJvm.setJvmOptions(List.of("-Dmp4j.test.memo=1"));
+      assertThat(ChildJvm.command(ChildMain.TRAINEE, aot)).contains("-Dmp4j.test.memo=1");
+      ChildJvm.setJvmOptions(before);
+      assertThat(ChildJvm.command(ChildMain.TRAINEE, aot)).doesNotContain("-Dmp4j.test.memo=1");
+      System.setProperty("java.class.path", cp + java.io.File.pathSeparator + "/nonexistent/mp4j-memo.jar");
+      assertThat(ChildJvm.command(ChildMain.TRAINEE, aot)).anyMatch(a -> a.endsWith("/nonexistent/mp4j-memo.jar"));
+      System.setProperty("java.class.path", cp);
+      assertThat(ChildJvm.command(ChildMain.TRAINEE, aot)).noneMatch(a -> a.contains("mp4j-memo.jar"));
+      // a caller's mutable list, changed and passed again
+      var mutable = new java.util.ArrayList<>(List.of("-XX:AOTCache=/nonexistent/a.aot"));
+      assertThat(ChildJvm.command(ChildMain.TRAINEE, mutable)).contains("-XX:AOTCache=/nonexistent/a.aot");
+      mutable.set(0, "-XX:AOTCache=/nonexistent/b.aot");
+      assertThat(ChildJvm.command(ChildMain.TRAINEE, mutable)).contains("-XX:AOTCache=/nonexistent/b.aot")
+          .doesNotContain("-XX:AOTCache=/nonexistent/a.aot");
+    } finally {
+      ChildJvm.setJvmOptions(before);
+      System.setProperty("java.class.path", cp);
+    }
+  }
 }
