@@ -68,13 +68,18 @@ final class ChunkedList<E> extends AbstractList<E> implements RandomAccess, Seri
       even &= n == chunksize || i == results.length - 1 && n <= chunksize;
     }
     if (!even || chunksize < MIN_PART || total > Integer.MAX_VALUE) {
-      var all = new ArrayList<E>((int) Math.min(total, Integer.MAX_VALUE - 16));
-      for (List<E> part : parts) {
-        all.addAll(part);
-      }
-      return all;
+      return concat(parts, (int) Math.min(total, Integer.MAX_VALUE - 16));
     }
     return new ChunkedList<>(parts, chunksize, (int) total);
+  }
+
+  /** The elements of {@code parts} in one ArrayList of capacity {@code size}. */
+  private static <E> ArrayList<E> concat(List<E>[] parts, int size) {
+    var all = new ArrayList<E>(size);
+    for (List<E> part : parts) {
+      all.addAll(part);
+    }
+    return all;
   }
 
   @Override
@@ -140,25 +145,21 @@ final class ChunkedList<E> extends AbstractList<E> implements RandomAccess, Seri
 
   @Override
   public boolean removeIf(Predicate<? super E> filter) {
-    boolean changed = flat().removeIf(filter);
-    if (changed) {
-      modCount++;
-    }
-    return changed;
+    return counted(flat().removeIf(filter));
   }
 
   @Override
   public boolean removeAll(Collection<?> c) {
-    boolean changed = flat().removeAll(c);
-    if (changed) {
-      modCount++;
-    }
-    return changed;
+    return counted(flat().removeAll(c));
   }
 
   @Override
   public boolean retainAll(Collection<?> c) {
-    boolean changed = flat().retainAll(c);
+    return counted(flat().retainAll(c));
+  }
+
+  /** Counts a bulk removal that changed the list as a change of size (for iterators). */
+  private boolean counted(boolean changed) {
     if (changed) {
       modCount++;
     }
@@ -168,11 +169,7 @@ final class ChunkedList<E> extends AbstractList<E> implements RandomAccess, Seri
   /** The elements as one ArrayList, made on the first change of size. */
   private ArrayList<E> flat() {
     if (flat == null) {
-      var all = new ArrayList<E>(size);
-      for (List<E> part : parts) {
-        all.addAll(part);
-      }
-      flat = all;
+      flat = concat(parts, size);
       parts = null;
     }
     return flat;

@@ -242,19 +242,27 @@ class RingBufferTest {
     }
   }
 
+  /**
+   * What a writer in the middle of its copy leaves at the start of an empty ring (and a writer
+   * killed there leaves for good): a claimed header (negative length) and TAIL past it.
+   */
+  private void recordInTheMaking(RingBuffer ring, int writerPid) throws Exception {
+    MemorySegment seg = segmentOf(ring);
+    MemorySegment data = seg.asSlice(RingDescriptor.DATA);
+    int length = RecordDescriptor.recordLength(10);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.TYPE, RecordDescriptor.MESSAGE);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.PID, writerPid);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.SIZE, 10);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.LENGTH, -length);
+    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.TAIL, length);
+  }
+
   @Test
   void recordLeftHalfWrittenByADeadWriterIsSkipped() throws Exception {
     RingBuffer ring = newRing(false);
     MemorySegment seg = segmentOf(ring);
     int deadPid = deadPid();
-    // what a writer killed while copying leaves: a claimed header (negative length) and TAIL past it
-    MemorySegment data = seg.asSlice(RingDescriptor.DATA);
-    int length = RecordDescriptor.recordLength(10);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.TYPE, RecordDescriptor.MESSAGE);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.PID, deadPid);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.SIZE, 10);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.LENGTH, -length);
-    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.TAIL, length);
+    recordInTheMaking(ring, deadPid);
     // ... and its producer mutex, still held
     seg.set(ValueLayout.JAVA_INT, RingDescriptor.PRODUCER_MUTEX, deadPid);
     byte[] m = {7, 7};
@@ -285,16 +293,9 @@ class RingBufferTest {
   private RingBuffer trackedRingWithADeadRecordThenAMessage() throws Exception {
     RingBuffer ring = newRing(true);
     ring.addReader();
-    MemorySegment seg = segmentOf(ring);
     int deadPid = deadPid();
-    MemorySegment data = seg.asSlice(RingDescriptor.DATA);
-    int length = RecordDescriptor.recordLength(10);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.TYPE, RecordDescriptor.MESSAGE);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.PID, deadPid);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.SIZE, 10);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.LENGTH, -length);
-    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.TAIL, length);
-    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.WRITERS + Long.BYTES, ((long) deadPid << 32) | 1);
+    recordInTheMaking(ring, deadPid);
+    segmentOf(ring).set(ValueLayout.JAVA_LONG, RingDescriptor.WRITERS + Long.BYTES, ((long) deadPid << 32) | 1);
     ring.addWriter();
     byte[] m = {7, 7};
     ring.write(m, 0, m.length);
@@ -315,13 +316,7 @@ class RingBufferTest {
   @Test
   void aReadWithoutWaitingReturnsNullWhileALiveWriterIsCopying() throws Exception {
     RingBuffer ring = newRing(false);
-    MemorySegment data = segmentOf(ring).asSlice(RingDescriptor.DATA);
-    int length = RecordDescriptor.recordLength(10);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.TYPE, RecordDescriptor.MESSAGE);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.PID, (int) ProcessHandle.current().pid());
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.SIZE, 10);
-    data.set(ValueLayout.JAVA_INT, RecordDescriptor.LENGTH, -length);
-    segmentOf(ring).set(ValueLayout.JAVA_LONG, RingDescriptor.TAIL, length);
+    recordInTheMaking(ring, (int) ProcessHandle.current().pid());
     assertThat(ring.read(0)).isNull();
     assertThat(ring.read(TimeUnit.MILLISECONDS.toNanos(30))).isNull();
   }
