@@ -1,8 +1,6 @@
 package org.multiprocessing4j.internal.spawn;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -71,15 +69,19 @@ public final class ChildMain {
     // as early as possible: a signal noted from here on is not reported as an exit code
     ControlClient control = ControlClient.connect(args[0]);
     interceptExit(control);
-    // through a channel: closing it wakes the watcher thread blocked in read(2) (see releaseStdin)
-    stdinChannel = new FileInputStream(FileDescriptor.in).getChannel();
-    InputStream stdin = Channels.newInputStream(stdinChannel);
+    var stdin = new FileInputStream(FileDescriptor.in);
+    // the watcher reads through a channel: closing it wakes a thread blocked in read(2) (see releaseStdin)
+    stdinChannel = stdin.getChannel();
     System.setIn(new ByteArrayInputStream(new byte[0]));
-    var in = new DataInputStream(new BufferedInputStream(stdin));
+    // frames are read through the stream itself, not the channel: the channel's Java code around
+    // read(2) (a temporary direct buffer, the blocking bookkeeping) took a spare ~0.1 ms of its
+    // start, run cold; and the stream's available() asks the kernel, where the channel's says 0
+    var in = new LaunchSpec.FrameReader(stdin);
     // a latch, not a CompletableFuture: joining one sets up the ForkJoinPool machinery (memory, time)
     var launched = new CountDownLatch(1);
     // started now, not after the launch: creating a thread costs milliseconds in a young JVM
-    Thread.ofPlatform().daemon().name("mp4j-parent-watch").start(() -> watchParent(in, launched));
+    Thread.ofPlatform().daemon().name("mp4j-parent-watch")
+        .start(() -> watchParent(Channels.newInputStream(stdinChannel), launched));
     if (mode.equals(SPARE) || mode.equals(TRAINEE_SHARED)) {
       prewarm();
       prewarmSharedMemory();
@@ -101,16 +103,23 @@ public final class ChildMain {
     System.exit(code);
   }
 
-  /** Reads frames until the launch frame; hints are decoded (not run) to warm their classes up. */
-  private static LaunchSpec readLaunch(DataInputStream in) {
+  /**
+   * Reads frames until the launch frame: a header is kept for the launch (decoded now, while the
+   * spare waits), hints are decoded (not run) to warm their classes up.
+   */
+  private static LaunchSpec readLaunch(LaunchSpec.FrameReader in) {
+    LaunchSpec.Header header = null;
     try {
       while (true) {
-        byte type = LaunchSpec.readType(in);
-        byte[] body = LaunchSpec.readBody(in);
+        byte[] body = in.next();
+        byte type = in.type();
         if (type == LaunchSpec.FRAME_LAUNCH) {
-          return LaunchSpec.decode(body);
+          return LaunchSpec.decode(body, header);
+        } else if (type == LaunchSpec.FRAME_HEADER) {
+          header = LaunchSpec.decodeHeader(body);
+        } else {
+          warmUpOn(body, in);
         }
-        warmUpOn(body, in);
       }
     } catch (IOException e) {
       if (exiting) {
@@ -180,7 +189,7 @@ public final class ChildMain {
   }
 
   /** Decodes a hint repeatedly, so its classes are loaded, its lambda linked and the decoder compiled. */
-  private static void warmUpOn(byte[] hint, DataInputStream in) throws IOException {
+  private static void warmUpOn(byte[] hint, LaunchSpec.FrameReader in) throws IOException {
     try {
       for (int i = 0; i < HINT_DECODES && in.available() == 0; i++) {
         Codec.decodeToWarmUp(hint);
@@ -212,16 +221,22 @@ public final class ChildMain {
   }
 
   /**
-   * Reads a launch frame from memory, as the real one will be read: the first run of a method
-   * resolves its calls and fields, and in a spare that had not read one before, reading the real
-   * frame took 0.2–0.4 ms of a warm start.
+   * Reads a header frame and launch frames (with and without a header) from memory, as the real
+   * ones will be read: the first run of a method resolves its calls and fields, and in a spare
+   * that had not read one before, reading the real frame took 0.2–0.4 ms of a warm start.
    */
   private static void rehearseLaunchFrame() {
     try {
       var spec = new LaunchSpec(new byte[32], 1L, "MainProcess", 1L, "INFO", false, new byte[1]);
-      var in = new DataInputStream(new ByteArrayInputStream(spec.launchFrame()));
-      LaunchSpec.readType(in);
-      LaunchSpec.decode(LaunchSpec.readBody(in));
+      byte[] header = spec.encodedHeader();
+      var frames = new java.io.ByteArrayOutputStream();
+      LaunchSpec.write(frames, LaunchSpec.frame(LaunchSpec.FRAME_HEADER, header));
+      LaunchSpec.write(frames, spec.launchFrame());
+      LaunchSpec.write(frames, spec.launchFrame(header));
+      var in = new LaunchSpec.FrameReader(new ByteArrayInputStream(frames.toByteArray()));
+      var sent = LaunchSpec.decodeHeader(in.next());
+      LaunchSpec.decode(in.next(), null);
+      LaunchSpec.decode(in.next(), sent);
     } catch (IOException | RuntimeException e) {
       // a warm-up only
     }

@@ -47,7 +47,7 @@ final class JvmPopen implements Popen {
     }, VIRTUAL);
   }
 
-  /** Writes the launch frame ({@link LaunchSpec#launchFrame()}) to the child's stdin, which makes it run the process. */
+  /** Writes the launch frame ({@link LaunchSpec#launchFrame(byte[])}) to the child's stdin, which makes it run the process. */
   static void launch(java.lang.Process child, byte[] launchFrame) {
     try {
       LaunchSpec.write(child.getOutputStream(), launchFrame);

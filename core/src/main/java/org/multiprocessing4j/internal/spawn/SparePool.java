@@ -47,12 +47,15 @@ public final class SparePool {
     final ControlServer.ChildLink link;
     /** Made when the spare boots, not when it is taken: a warm start() need not build it (~50 us). */
     final JvmPopen popen;
+    /** The launch header sent to it as it booted ({@link LaunchSpec#FRAME_HEADER}), or null. */
+    final byte[] header;
     volatile boolean taken;
 
-    Spare(java.lang.Process process, ControlServer.ChildLink link) {
+    Spare(java.lang.Process process, ControlServer.ChildLink link, byte[] header) {
       this.process = process;
       this.link = link;
       this.popen = new JvmPopen(process, link);
+      this.header = header;
     }
   }
 
@@ -101,7 +104,7 @@ public final class SparePool {
    * process has finished (or soon after). The refill waits on the handle's {@code onExit()},
    * made here, before the caller can {@code join()}: a process's exit wakes the joiner first.
    */
-  JvmPopen take(LaunchSpec spec, byte[] launchFrame, String work, java.util.function.LongConsumer beforeLaunch) {
+  JvmPopen take(LaunchSpec spec, String work, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
     List<String> cmd;
     boolean newWork;
@@ -122,7 +125,7 @@ public final class SparePool {
       var popen = spare.popen;
       started = popen.onExit();
       beforeLaunch.accept(spare.process.pid());
-      JvmPopen.launch(spare.process, launchFrame);
+      JvmPopen.launch(spare.process, spec.launchFrame(spare.header));
       return popen;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -222,7 +225,8 @@ public final class SparePool {
   private static Spare boot(List<String> cmd, byte[] hint) {
     java.lang.Process p = ChildJvm.start(cmd);
     var link = ControlServer.get().link(p.pid());
-    var spare = new Spare(p, link);
+    byte[] header = LaunchSpec.lastHeader(); // the next start's most likely: decoded by the spare while it waits
+    var spare = new Spare(p, link, header);
     p.onExit().thenRun(() -> {
       if (!spare.taken) {
         ControlServer.get().forget(p.pid()); // died idle; a started one's JvmPopen forgets it after its exit code
@@ -231,16 +235,19 @@ public final class SparePool {
           + ") exited while booting with status " + p.exitValue()
           + "; run with spawn to see its error output"));
     });
+    if (header != null) {
+      sendFrame(p, LaunchSpec.frame(LaunchSpec.FRAME_HEADER, header));
+    }
     if (hint != null) {
       sendFrame(p, LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint));
     }
     return spare;
   }
 
-  /** Sends a hint frame: the payload of a recent start, which the spare decodes without running. */
-  private static void sendFrame(java.lang.Process p, byte[] hintFrame) {
+  /** Sends a header or hint frame (a hint: the payload of a recent start, which the spare decodes without running). */
+  private static void sendFrame(java.lang.Process p, byte[] frame) {
     try {
-      LaunchSpec.write(p.getOutputStream(), hintFrame);
+      LaunchSpec.write(p.getOutputStream(), frame);
     } catch (IOException e) {
       // the spare died while booting; take() notices
     }

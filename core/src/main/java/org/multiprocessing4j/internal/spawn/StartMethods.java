@@ -34,10 +34,11 @@ public final class StartMethods {
    */
   public static Popen startJvm(String method, LaunchSpec spec, String work, boolean sharedMemory,
       LongConsumer beforeLaunch) {
-    byte[] frame = spec.launchFrame(); // before a JVM is taken or started: nothing to undo if it fails
     if (method.equals(WARM)) {
-      return SparePool.get().take(spec, frame, work, beforeLaunch);
+      spec.encodedHeader(); // before a JVM is taken: nothing to undo if it fails (the payload is encoded)
+      return SparePool.get().take(spec, work, beforeLaunch);
     }
+    byte[] frame = spec.launchFrame(); // before a JVM is started: nothing to undo if it fails
     java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options(sharedMemory)));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
     beforeLaunch.accept(child.pid());

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.multiprocessing4j.internal.pickle.Codec;
 
-/** The frames a parent writes to a child's stdin: hints, then the launch, read back in order. */
+/** The frames a parent writes to a child's stdin: hints, a header, then the launch, read back in order. */
 class LaunchSpecTest {
 
   @Test
@@ -23,11 +22,13 @@ class LaunchSpecTest {
     LaunchSpec.write(out, LaunchSpec.frame(LaunchSpec.FRAME_HINT, new byte[] {1, 2, 3}));
     LaunchSpec.write(out, spec.launchFrame());
 
-    var in = new DataInputStream(new ByteArrayInputStream(out.toByteArray()));
-    assertThat(LaunchSpec.readType(in)).isEqualTo(LaunchSpec.FRAME_HINT);
-    assertThat(LaunchSpec.readBody(in)).containsExactly(1, 2, 3);
-    assertThat(LaunchSpec.readType(in)).isEqualTo(LaunchSpec.FRAME_LAUNCH);
-    LaunchSpec back = LaunchSpec.decode(LaunchSpec.readBody(in));
+    var in = new LaunchSpec.FrameReader(new ByteArrayInputStream(out.toByteArray()));
+    assertThat(in.next()).containsExactly(1, 2, 3);
+    assertThat(in.type()).isEqualTo(LaunchSpec.FRAME_HINT);
+    assertThat(in.available()).isPositive();
+    byte[] body = in.next();
+    assertThat(in.type()).isEqualTo(LaunchSpec.FRAME_LAUNCH);
+    LaunchSpec back = LaunchSpec.decode(body, null);
     assertThat(in.available()).isZero();
 
     assertThat(back.authkey()).isEqualTo(authkey);
@@ -40,9 +41,59 @@ class LaunchSpecTest {
   }
 
   private static LaunchSpec read(byte[] frame) throws IOException {
-    var in = new DataInputStream(new ByteArrayInputStream(frame));
-    assertThat(LaunchSpec.readType(in)).isEqualTo(LaunchSpec.FRAME_LAUNCH);
-    return LaunchSpec.decode(LaunchSpec.readBody(in));
+    var in = new LaunchSpec.FrameReader(new ByteArrayInputStream(frame));
+    byte[] body = in.next();
+    assertThat(in.type()).isEqualTo(LaunchSpec.FRAME_LAUNCH);
+    return LaunchSpec.decode(body, null);
+  }
+
+  @Test
+  void aLaunchFrameLeavesOutTheHeaderSentBeforeAndOnlyThatOne() throws IOException {
+    byte[] key = new byte[32];
+    var spec = new LaunchSpec(key, 20L, "MainProcess", 20L, "", false, new byte[] {7, 8});
+    byte[] header = spec.encodedHeader();
+    var out = new ByteArrayOutputStream();
+    LaunchSpec.write(out, LaunchSpec.frame(LaunchSpec.FRAME_HEADER, header));
+    byte[] short1 = spec.launchFrame(header);
+    LaunchSpec.write(out, short1);
+    var in = new LaunchSpec.FrameReader(new ByteArrayInputStream(out.toByteArray()));
+    LaunchSpec.Header sent = LaunchSpec.decodeHeader(in.next());
+    assertThat(in.type()).isEqualTo(LaunchSpec.FRAME_HEADER);
+    LaunchSpec back = LaunchSpec.decode(in.next(), sent);
+
+    assertThat(short1.length).isEqualTo(1 + 4 + 4 + 2); // type, length, header length 0, payload
+    assertThat(back.parentPid()).isEqualTo(20L);
+    assertThat(back.parentName()).isEqualTo("MainProcess");
+    assertThat(back.payload()).containsExactly(7, 8);
+    // once a field changes, the frame carries the new header whatever the child was sent
+    var renamed = new LaunchSpec(key, 20L, "Process-3", 20L, "", false, new byte[] {9});
+    LaunchSpec b2 = LaunchSpec.decode(new LaunchSpec.FrameReader(new ByteArrayInputStream(renamed.launchFrame(header)))
+        .next(), sent);
+    assertThat(b2.parentName()).isEqualTo("Process-3");
+    assertThat(b2.payload()).containsExactly(9);
+  }
+
+  @Test
+  void framesAreReadWhateverPiecesTheStreamGivesAndAFrameCutShortIsAnError() throws IOException {
+    var out = new ByteArrayOutputStream();
+    byte[] big = new byte[20_000]; // more than the reader's buffer
+    big[19_999] = 5;
+    LaunchSpec.write(out, LaunchSpec.frame(LaunchSpec.FRAME_HINT, big));
+    LaunchSpec.write(out, LaunchSpec.frame(LaunchSpec.FRAME_HINT, new byte[] {1}));
+    byte[] all = out.toByteArray();
+    var trickle = new java.io.FilterInputStream(new ByteArrayInputStream(all)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return super.read(b, off, Math.min(len, 3)); // a pipe that gives a few bytes at a time
+      }
+    };
+    var in = new LaunchSpec.FrameReader(trickle);
+    assertThat(in.next()).isEqualTo(big);
+    assertThat(in.next()).containsExactly(1);
+    assertThatThrownBy(in::next).isInstanceOf(java.io.EOFException.class);
+
+    var cut = new LaunchSpec.FrameReader(new ByteArrayInputStream(java.util.Arrays.copyOf(all, 100)));
+    assertThatThrownBy(cut::next).isInstanceOf(java.io.EOFException.class).hasMessageContaining("within a frame");
   }
 
   @Test
@@ -73,8 +124,12 @@ class LaunchSpecTest {
 
   @Test
   void aBodyThatIsNotALaunchFrameIsRefused() {
-    assertThatThrownBy(() -> LaunchSpec.decode(new byte[] {0, 0})).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> LaunchSpec.decode(new byte[] {0, 0}, null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not this library's launch frame");
-    assertThatThrownBy(() -> LaunchSpec.decode(new byte[] {0, 0, 0, 9, 1})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LaunchSpec.decode(new byte[] {0, 0, 0, 9, 1}, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    // a frame that leaves out a header the child was never sent
+    assertThatThrownBy(() -> LaunchSpec.decode(new byte[] {0, 0, 0, 0, 1}, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no header sent before");
   }
 }
