@@ -39,13 +39,31 @@ enum ControlMessage {
     return (byte) ordinal();
   }
 
+  /** Puts a sender's pid into the first bytes of a record (big-endian, as the reader reads it). */
+  static void putPid(byte[] record, long pid) {
+    for (int i = 0; i < Long.BYTES; i++) {
+      record[i] = (byte) (pid >>> (56 - 8 * i));
+    }
+  }
+
+  /** Puts a message's type and value into a record whose pid is set ({@link #putPid}). */
+  static void putMessage(byte[] record, ControlMessage type, int value) {
+    record[Long.BYTES] = type.code();
+    for (int i = 0; i < Integer.BYTES; i++) {
+      record[Long.BYTES + 1 + i] = (byte) (value >>> (24 - 8 * i));
+    }
+  }
+
   /**
    * Writes one record of this message from {@code pid} with {@code value} to the FIFO; a failure
    * (the FIFO closed, the other side gone) is ignored: the OS exit statuses still tell the exit
    * codes. The caller serializes writers of one channel.
    */
   void writeTo(FileChannel channel, long pid, int value) {
-    ByteBuffer record = ByteBuffer.allocate(BYTES).putLong(pid).put(code()).putInt(value).flip();
+    byte[] bytes = new byte[BYTES];
+    putPid(bytes, pid);
+    putMessage(bytes, this, value);
+    ByteBuffer record = ByteBuffer.wrap(bytes);
     // a pending interrupt would close the channel (it is interruptible): set it aside meanwhile
     boolean interrupted = Thread.interrupted();
     try {
