@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Process;
-import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.spawn.SparePool;
 
 /**
@@ -31,7 +30,6 @@ public final class SideBySide {
   private static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration LEFTOVER_TIMEOUT = Duration.ofSeconds(10);
   private static final String AOT_OPTION = "-XX:AOTCache=";
-  private static final SerializableRunnable EMPTY = () -> {};
 
   private SideBySide() {}
 
@@ -140,7 +138,9 @@ public final class SideBySide {
    * then boots a spare to see whether children now get the AOT cache. Returns that as a phrase.
    */
   private static String prepareChildJvms(Bench bench) throws Exception {
-    Process p = Multiprocessing.getContext("spawn").process(EMPTY);
+    // a target of the workloads' class, not of this one: the training decodes the first start's
+    // target, and a program's first start is one of its own
+    Process p = Multiprocessing.getContext("spawn").process(org.multiprocessing4j.bench.workloads.Targets.empty());
     p.start();
     p.join();
     if (p.exitCode() != 0) {

@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
  * version, the child's options, and each class path jar's path, size and modification time. It
  * lives in {@code ~/.cache/multiprocessing4j/aot/<key>.aot}, and beside it {@code <key>-shm.aot},
  * the cache of spares and of children given a handle of something in shared memory, which also
- * holds the shared-memory path ({@link #options(boolean)}). When a cache is missing, the first
+ * holds the shared-memory path ({@link #options}). When a cache is missing, the first
  * child start that needs it launches a trainer in the background ({@link ChildMain} in "train" or
  * "train-shared" mode, given the {@code setJvmOptions} options) and goes on without the cache;
  * later starts find it. The trainer is the parent of one real start: a child in "trainee" (or
- * "trainee-shared") mode records a configuration while it boots, receives a process and runs it
- * (the shared one rehearses the shared-memory path first, as a spare does); the trainer then
+ * "trainee-shared") mode records a configuration while it boots, decodes the payload of the start
+ * that found the cache missing (without running it: the program's classes and its target's
+ * lambda are then in the cache), receives a process and runs it (the shared one rehearses the
+ * shared-memory path first, as a spare does); the trainer then
  * assembles the cache into a temporary file and renames it into place, so a half-written cache
  * is never used. One trainer runs at a time; the cache directory keeps the caches of the six
  * most recent keys. A stale or unreadable
@@ -49,6 +51,11 @@ final class AotCache {
   private static final String SHARED_SUFFIX = "-shm";
   /** How long each step of the training may take before it is given up. */
   private static final long TRAINING_TIMEOUT_S = 60;
+  /**
+   * The largest process payload handed to the training as a hint: it goes through the trainer's
+   * stdin pipe in one write, which never blocks the start that sends it while it fits the pipe.
+   */
+  static final int MAX_TRAINING_HINT = 32 * 1024;
 
   private AotCache() {}
 
@@ -60,8 +67,13 @@ final class AotCache {
    *     classes, ~2.5 MiB more for a child that maps it), which such a child would otherwise load
    *     and link itself (a spawned pool worker's first result ~30% later). The plain cache, for
    *     every other child, leaves it out.
+   * @param hint the payload of the process about to start, or null: when this call starts the
+   *     training, the training child decodes it (without running it), so the cache also holds the
+   *     program's own classes and its target's lambda, linked. A spawned child otherwise loads
+   *     them from the class path, which cost the bench's children ~10 ms (the app class loader
+   *     opens the jars in turn) plus ~3 ms to spin the lambda's class.
    */
-  static List<String> options(boolean sharedMemory) {
+  static List<String> options(boolean sharedMemory, byte[] hint) {
     if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))
         || AotCache.class.getModule().isNamed()) {
       return List.of();
@@ -83,7 +95,7 @@ final class AotCache {
       m.options[kind] = List.copyOf(opts);
       return m.options[kind];
     }
-    startTraining(cache, sharedMemory);
+    startTraining(cache, sharedMemory, hint);
     return List.of();
   }
 
@@ -167,7 +179,7 @@ final class AotCache {
    * Starts the training of a cache in the background, after the one already running if any: two
    * trainers at once would take both cores from the program that needs them.
    */
-  private static synchronized void startTraining(Path cache, boolean sharedMemory) {
+  private static synchronized void startTraining(Path cache, boolean sharedMemory, byte[] hint) {
     int kind = sharedMemory ? 1 : 0;
     if (TRAINING_STARTED[kind]) {
       return;
@@ -175,26 +187,31 @@ final class AotCache {
     TRAINING_STARTED[kind] = true;
     java.lang.Process before = trainer;
     if (before != null && before.isAlive()) {
-      before.onExit().thenRun(() -> launchTrainer(cache, sharedMemory));
+      before.onExit().thenRun(() -> launchTrainer(cache, sharedMemory, hint));
     } else {
-      launchTrainer(cache, sharedMemory);
+      launchTrainer(cache, sharedMemory, hint);
     }
   }
 
   /** The trainer JVM started last, if any. */
   private static java.lang.Process trainer;
 
-  private static synchronized void launchTrainer(Path cache, boolean sharedMemory) {
+  /** Launches the trainer JVM; a hint goes to its stdin (see {@link #options}), which it reads to the end. */
+  private static synchronized void launchTrainer(Path cache, boolean sharedMemory, byte[] hint) {
     try {
       Files.createDirectories(cache.getParent());
       var cmd = new ArrayList<>(ChildJvm.launcher(List.of()));
       cmd.addAll(List.of("-", sharedMemory ? ChildMain.TRAIN_SHARED : ChildMain.TRAIN, cache.toString()));
       cmd.addAll(ChildJvm.jvmOptions()); // the trainee gets them as the children will (setJvmOptions)
       trainer = new ProcessBuilder(cmd)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
+      try (var in = trainer.getOutputStream()) {
+        if (hint != null && hint.length <= MAX_TRAINING_HINT) {
+          in.write(hint); // fits the pipe: does not wait for the trainer to read it
+        }
+      }
     } catch (IOException | RuntimeException e) {
       // no cache this time; starts work without it
     }
@@ -206,7 +223,7 @@ final class AotCache {
    * exit), assembles the cache, and moves it into place. A real start, not a stand-in: every class,
    * lambda and string concatenation on the path is then in the cache.
    */
-  static void train(Path cache, boolean sharedMemory) throws IOException, InterruptedException {
+  static void train(Path cache, boolean sharedMemory, byte[] hint) throws IOException, InterruptedException {
     Path conf = Files.createTempFile(cache.getParent(), "train-", ".aotconf");
     Path tmp = Files.createTempFile(cache.getParent(), "train-", ".aot.tmp");
     try {
@@ -216,7 +233,7 @@ final class AotCache {
       var record = new ArrayList<>(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf,
           "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining"));
       record.addAll(QUIET);
-      if (!StartMethods.runTrainee(record, sharedMemory, TRAINING_TIMEOUT_S) || !Files.isRegularFile(conf)
+      if (!StartMethods.runTrainee(record, sharedMemory, hint, TRAINING_TIMEOUT_S) || !Files.isRegularFile(conf)
           || Files.size(conf) == 0) {
         return;
       }

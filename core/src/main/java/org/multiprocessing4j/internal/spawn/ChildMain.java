@@ -63,7 +63,8 @@ public final class ChildMain {
     String mode = args[1];
     if (mode.equals(TRAIN) || mode.equals(TRAIN_SHARED)) {
       ChildJvm.setJvmOptions(Arrays.asList(args).subList(3, args.length)); // the children's setJvmOptions
-      AotCache.train(Path.of(args[2]), mode.equals(TRAIN_SHARED));
+      byte[] hint = System.in.readNBytes(AotCache.MAX_TRAINING_HINT); // a payload to decode in training, or none
+      AotCache.train(Path.of(args[2]), mode.equals(TRAIN_SHARED), hint);
       return;
     }
     // as early as possible: a signal noted from here on is not reported as an exit code
@@ -89,7 +90,8 @@ public final class ChildMain {
         control.send(ControlMessage.READY, 0);
       }
     }
-    LaunchSpec spec = readLaunch(in);
+    // a trainee decodes its hint even with the launch frame behind it: the hint is what it is for
+    LaunchSpec spec = readLaunch(in, mode.equals(TRAINEE) || mode.equals(TRAINEE_SHARED));
     launched.countDown();
     ProcessAccess access = ProcessAccess.get();
     Process p = access.fromTravelForm(Codec.decode(spec.payload()));
@@ -107,7 +109,7 @@ public final class ChildMain {
    * Reads frames until the launch frame: a header is kept for the launch (decoded now, while the
    * spare waits), hints are decoded (not run) to warm their classes up.
    */
-  private static LaunchSpec readLaunch(LaunchSpec.FrameReader in) {
+  private static LaunchSpec readLaunch(LaunchSpec.FrameReader in, boolean decodeEveryHint) {
     LaunchSpec.Header header = null;
     try {
       while (true) {
@@ -118,7 +120,7 @@ public final class ChildMain {
         } else if (type == LaunchSpec.FRAME_HEADER) {
           header = LaunchSpec.decodeHeader(body);
         } else {
-          warmUpOn(body, in);
+          warmUpOn(body, in, decodeEveryHint);
         }
       }
     } catch (IOException e) {
@@ -188,10 +190,13 @@ public final class ChildMain {
     }
   }
 
-  /** Decodes a hint repeatedly, so its classes are loaded, its lambda linked and the decoder compiled. */
-  private static void warmUpOn(byte[] hint, LaunchSpec.FrameReader in) throws IOException {
+  /**
+   * Decodes a hint repeatedly, so its classes are loaded, its lambda linked and the decoder
+   * compiled; stops when another frame arrives (with {@code atLeastOnce}, after the first decode).
+   */
+  private static void warmUpOn(byte[] hint, LaunchSpec.FrameReader in, boolean atLeastOnce) throws IOException {
     try {
-      for (int i = 0; i < HINT_DECODES && in.available() == 0; i++) {
+      for (int i = 0; i < HINT_DECODES && (in.available() == 0 || atLeastOnce && i == 0); i++) {
         Codec.decodeToWarmUp(hint);
       }
     } catch (RuntimeException e) {

@@ -96,7 +96,7 @@ public final class SparePool {
 
   /** Starts the spares now, so that the first warm start finds one ready. */
   public synchronized void prestart() {
-    refill(currentCommand());
+    refill(currentCommand(null));
   }
 
   /**
@@ -109,7 +109,7 @@ public final class SparePool {
     List<String> cmd;
     boolean newWork;
     synchronized (this) {
-      cmd = currentCommand();
+      cmd = currentCommand(spec.payload());
       spare = pollBest();
       if (spare == null) {
         spare = boot(cmd, hint);
@@ -141,8 +141,9 @@ public final class SparePool {
     }
   }
 
-  private List<String> currentCommand() {
-    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options(true)); // spares rehearse shared memory
+  /** The spares' command line; {@code hint}: the payload of the start asking, or null (see {@link AotCache#options}). */
+  private List<String> currentCommand(byte[] hint) {
+    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options(true, hint)); // spares rehearse shared memory
     if (!cmd.equals(command)) {
       shutdown(); // options changed: spares booted with the old ones would run the wrong JVM
       command = cmd;

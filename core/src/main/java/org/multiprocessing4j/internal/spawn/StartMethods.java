@@ -39,7 +39,7 @@ public final class StartMethods {
       return SparePool.get().take(spec, work, beforeLaunch);
     }
     byte[] frame = spec.launchFrame(); // before a JVM is started: nothing to undo if it fails
-    java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options(sharedMemory)));
+    java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options(sharedMemory, spec.payload())));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
     beforeLaunch.accept(child.pid());
     JvmPopen.launch(child, frame);
@@ -54,11 +54,19 @@ public final class StartMethods {
    * @return whether it exited with status 0 in time (a trainee whose parent goes away, or whose
    *     process fails, exits with another status)
    */
-  static boolean runTrainee(List<String> aotOptions, boolean sharedMemory, long timeoutSeconds)
+  static boolean runTrainee(List<String> aotOptions, boolean sharedMemory, byte[] hint, long timeoutSeconds)
       throws InterruptedException {
     java.lang.Process child = ChildJvm.start(ChildJvm.command(
         sharedMemory ? ChildMain.TRAINEE_SHARED : ChildMain.TRAINEE, aotOptions));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
+    if (hint.length > 0) {
+      try {
+        // decoded, not run: the program's classes and its target's lambda go into the cache
+        LaunchSpec.write(child.getOutputStream(), LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint));
+      } catch (java.io.IOException e) {
+        // the trainee died; the launch below says so
+      }
+    }
     long pid = ProcessHandle.current().pid();
     var process = new org.multiprocessing4j.Process(ChildMain::trainingTarget);
     byte[] payload = org.multiprocessing4j.internal.pickle.Codec.encode(

@@ -42,6 +42,37 @@ class AotCacheTest {
   }
 
   @Test
+  void theTrainingDecodesTheHintItIsGivenSoTheCacheHoldsTheProgramsClass(@TempDir Path dir) throws Exception {
+    Path jar = jarOfTheLibrary(dir.resolve("library.jar"));
+    addClass(jar, HintTarget.class);
+    var process = new org.multiprocessing4j.Process(HintTarget.target());
+    byte[] hint = org.multiprocessing4j.internal.pickle.Codec.encode(ProcessAccess.get().travelForm(process), "a hint");
+    Path cache = train(dir, jar, ChildMain.TRAIN, "plain.aot", hint);
+
+    // a child JVM with the cache loads the program's class from it (one without a FIFO or a
+    // launch frame exits at once, after its start-up)
+    List<String> child = new ArrayList<>(List.of(ChildJvm.executable().toString()));
+    child.addAll(ChildJvm.DEFAULT_OPTIONS);
+    child.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:AOTMode=on", "-XX:AOTCache=" + cache,
+        "-Xlog:class+load", "-cp", jar.toString(), ChildMain.class.getName(), dir.resolve("no.fifo").toString(),
+        "spawn"));
+    var jvm = new ProcessBuilder(child).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
+        new java.io.File("/dev/null"))).start();
+    String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    jvm.waitFor();
+    assertThat(out).contains(HintTarget.class.getName() + " source: shared objects file");
+  }
+
+  /** A class of "the program" (not on a child's start path), whose lambda is the hinted target. */
+  static final class HintTarget {
+    private HintTarget() {}
+
+    static org.multiprocessing4j.function.SerializableRunnable target() {
+      return () -> {};
+    }
+  }
+
+  @Test
   void aKeysTwoCachesAreNamedAfterItAndPrunedTogether() {
     Path[] files = AotCache.cacheFiles("0123abcd");
     assertThat(files[0].getFileName()).hasToString("0123abcd.aot");
@@ -53,10 +84,18 @@ class AotCacheTest {
   }
 
   private static Path train(Path dir, Path jar, String mode, String name) throws Exception {
+    return train(dir, jar, mode, name, new byte[0]);
+  }
+
+  /** Runs the trainer as a parent does, {@code hint} on its stdin. */
+  private static Path train(Path dir, Path jar, String mode, String name, byte[] hint) throws Exception {
     Path cache = Files.createDirectories(dir.resolve("aot")).resolve(name);
     Path log = dir.resolve(name + ".log");
     var trainer = new ProcessBuilder(ChildJvm.executable().toString(), "-cp", jar.toString(), ChildMain.class.getName(),
         "-", mode, cache.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try (var in = trainer.getOutputStream()) {
+      in.write(hint);
+    }
     try {
       assertThat(trainer.waitFor(3, TimeUnit.MINUTES)).as("the trainer finished").isTrue();
     } finally {
@@ -79,6 +118,28 @@ class AotCacheTest {
     var jvm = new ProcessBuilder(check).redirectErrorStream(true).start();
     String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     return jvm.waitFor() == 0 ? "" : out;
+  }
+
+  /** Adds a test class to the jar (rewritten whole: a jar cannot be appended to). */
+  private static void addClass(Path jar, Class<?> c) throws IOException {
+    String entry = c.getName().replace('.', '/') + ".class";
+    byte[] bytes;
+    try (var in = c.getClassLoader().getResourceAsStream(entry)) {
+      bytes = in.readAllBytes();
+    }
+    Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
+    try (var zin = new java.util.zip.ZipInputStream(Files.newInputStream(jar));
+        var out = new JarOutputStream(Files.newOutputStream(copy))) {
+      for (var e = zin.getNextEntry(); e != null; e = zin.getNextEntry()) {
+        out.putNextEntry(new JarEntry(e.getName()));
+        zin.transferTo(out);
+        out.closeEntry();
+      }
+      out.putNextEntry(new JarEntry(entry));
+      out.write(bytes);
+      out.closeEntry();
+    }
+    Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** The library's class directory (as Maven compiled it), packed into a jar. */
