@@ -23,6 +23,7 @@ import org.multiprocessing4j.internal.spawn.Popen;
 import org.multiprocessing4j.internal.spawn.ProcessAccess;
 import org.multiprocessing4j.internal.spawn.StartMethods;
 import org.multiprocessing4j.internal.util.Log;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * A unit of work that runs in a separate child JVM: Python's {@code multiprocessing.Process}.
@@ -78,7 +79,7 @@ public class Process implements Serializable {
   private static final AtomicInteger COUNTER = new AtomicInteger(1);
   private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
   private static volatile Process parent;
-  private static volatile long rootPid = ProcessHandle.current().pid();
+  private static volatile long rootPid = OwnPid.PID;
 
   static {
     Log.processNameFrom(() -> currentProcess().getName());
@@ -120,7 +121,7 @@ public class Process implements Serializable {
     this.name = name != null ? name : defaultName(identity);
     this.daemon = false;
     this.authkey = creator.authkey();
-    this.parentPid = ProcessHandle.current().pid();
+    this.parentPid = OwnPid.PID;
     this.startMethod = startMethod;
   }
 
@@ -231,7 +232,7 @@ public class Process implements Serializable {
         } finally {
           Codec.stopCollecting();
         }
-        var spec = new LaunchSpec(authkey(), ProcessHandle.current().pid(), me.name, rootPid,
+        var spec = new LaunchSpec(authkey(), OwnPid.PID, me.name, rootPid,
             Log.level() == null ? "" : Log.level().getName(), Log.logsToStderr(), payload);
         // pipe ends the child receives count as the child's from now on, so that the parent may
         // close its own copies right after start(), as Python code does
@@ -326,7 +327,7 @@ public class Process implements Serializable {
   /** The OS process id; null before start (Python's {@code pid}). */
   public Long pid() {
     if (this == currentProcess()) {
-      return ProcessHandle.current().pid();
+      return OwnPid.PID;
     }
     Popen p = popen;
     return p == null ? null : p.pid();
@@ -428,7 +429,7 @@ public class Process implements Serializable {
       status = "started";
     } else if (closed) {
       status = "closed";
-    } else if (parentPid == null || parentPid != ProcessHandle.current().pid()) {
+    } else if (parentPid == null || parentPid != OwnPid.PID) {
       status = "unknown";
     } else if (p == null) {
       status = "initial";
@@ -470,9 +471,9 @@ public class Process implements Serializable {
   }
 
   private void checkOwner(String what) {
-    if (parentPid == null || parentPid != ProcessHandle.current().pid()) {
+    if (parentPid == null || parentPid != OwnPid.PID) {
       throw new IllegalStateException("can only " + what + " a child process: " + name
-          + " was created by process " + parentPid + ", this is process " + ProcessHandle.current().pid());
+          + " was created by process " + parentPid + ", this is process " + OwnPid.PID);
     }
   }
 

@@ -9,6 +9,7 @@ import org.multiprocessing4j.PicklingException;
 import org.multiprocessing4j.ProcessException;
 import org.multiprocessing4j.SimpleQueue;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * The loop a pool worker runs in its process: Python's {@code multiprocessing.pool.worker}.
@@ -25,7 +26,7 @@ final class PoolWorker {
       initializer.run();
     }
     long startup = System.nanoTime() - jvmStartNanos();
-    results.put(new PoolMessages.Ready(id, ProcessHandle.current().pid(), startup));
+    results.put(new PoolMessages.Ready(id, OwnPid.PID, startup));
     Map<Long, Object> funcs = new HashMap<>();
     int done = 0;
     while (maxTasks <= 0 || done < maxTasks) {

@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.multiprocessing4j.internal.spawn.ExitHooks;
 import org.multiprocessing4j.internal.spawn.ProcessAccess;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * A shared-memory segment of the library: a file {@code mp4j-<rootpid>-<random>} in /dev/shm
@@ -99,7 +100,7 @@ public final class ShmSegment implements AutoCloseable {
       MemorySegment s = mapping.segment();
       s.set(JAVA_INT, VERSION_OFFSET, VERSION);
       s.set(JAVA_LONG, PAYLOAD_SIZE_OFFSET, payloadBytes);
-      s.set(JAVA_LONG, CREATOR_PID_OFFSET, ProcessHandle.current().pid());
+      s.set(JAVA_LONG, CREATOR_PID_OFFSET, OwnPid.PID);
       s.set(JAVA_INT, OWNERS_OFFSET, 1);
       INT.setRelease(s, MAGIC_OFFSET, MAGIC);
       synchronized (MAPPED) {
@@ -275,7 +276,7 @@ public final class ShmSegment implements AutoCloseable {
         release(m);
       }
     }
-    long me = ProcessHandle.current().pid();
+    long me = OwnPid.PID;
     if (ProcessAccess.rootPid() == me) {
       ShmSweeper.sweepOwnTreeAtExit(me);
     }

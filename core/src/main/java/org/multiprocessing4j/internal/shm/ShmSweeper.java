@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.multiprocessing4j.internal.util.Log;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * Removes the segments of process trees that are gone, so that nothing the library made stays in
@@ -90,7 +91,7 @@ public final class ShmSweeper {
     String prefix = PREFIX + rootPid + "-";
     Path dir = ShmFiles.DIRECTORY;
     List<String> candidates = segmentNames(dir).stream().filter(n -> n.startsWith(prefix)).toList();
-    return deleteUnmapped(dir, candidates, ProcessHandle.current().pid());
+    return deleteUnmapped(dir, candidates, OwnPid.PID);
   }
 
   private static List<String> deleteUnmapped(Path dir, List<String> candidates, long ignoredPid) {

@@ -16,6 +16,7 @@ import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.pickle.Codec;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * The main class of every child JVM (DESIGN.md §2): Python's {@code spawn_main}.
@@ -131,7 +132,7 @@ public final class ChildMain {
       throw new IllegalStateException(e);
     } catch (RuntimeException e) {
       // parent and child run the same library, so this is a bug or a corrupted pipe: say so
-      System.err.println("multiprocessing4j: child JVM " + ProcessHandle.current().pid()
+      System.err.println("multiprocessing4j: child JVM " + OwnPid.PID
           + " cannot read the process its parent sent (" + e + "); it exits with status 1");
       Runtime.getRuntime().halt(1);
       throw e;

@@ -1,10 +1,9 @@
 package org.multiprocessing4j.internal.spawn;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * The child's end of the control FIFO: see {@link ControlServer}.
@@ -23,7 +22,7 @@ final class ControlClient {
   private ControlClient(RandomAccessFile file) {
     this.file = file;
     this.record = new byte[ControlMessage.BYTES];
-    ControlMessage.putPid(record, ProcessHandle.current().pid());
+    ControlMessage.putPid(record, OwnPid.PID);
   }
 
   /** Opens the parent's FIFO; null when it is gone (the parent is gone: the stdin watch ends this JVM). */
@@ -31,10 +30,10 @@ final class ControlClient {
     RandomAccessFile file = null;
     try {
       file = new RandomAccessFile(path, "rw");
-      Path p = Path.of(path);
-      if (!Files.readAttributes(p, BasicFileAttributes.class).isOther()) { // not the FIFO: made by this open
+      var f = new File(path);
+      if (f.isFile()) { // a plain file, not the FIFO: made by this open
         file.close();
-        Files.deleteIfExists(p);
+        f.delete();
         return null;
       }
       return new ControlClient(file);

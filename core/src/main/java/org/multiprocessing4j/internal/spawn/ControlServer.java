@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * The parent's end of the children's back channel: a FIFO (named pipe) into which each child JVM
@@ -47,7 +48,7 @@ final class ControlServer {
   private final FileChannel channel;
   /** Read by the reader thread only (a FileChannel does not read and write at the same time). */
   private final FileChannel in;
-  private final long pid = ProcessHandle.current().pid();
+  private final long pid = OwnPid.PID;
   private final ConcurrentHashMap<Long, ChildLink> links = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, CompletableFuture<Void>> syncs = new ConcurrentHashMap<>();
   private final AtomicInteger syncNumbers = new AtomicInteger();

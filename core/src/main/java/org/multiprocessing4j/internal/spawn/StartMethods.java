@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.spawn;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /** The start methods and how each one starts a process (Python's {@code popen_*} modules). */
 public final class StartMethods {
@@ -67,7 +68,7 @@ public final class StartMethods {
         // the trainee died; the launch below says so
       }
     }
-    long pid = ProcessHandle.current().pid();
+    long pid = OwnPid.PID;
     var process = new org.multiprocessing4j.Process(ChildMain::trainingTarget);
     byte[] payload = org.multiprocessing4j.internal.pickle.Codec.encode(
         ProcessAccess.get().travelForm(process), "the training process");

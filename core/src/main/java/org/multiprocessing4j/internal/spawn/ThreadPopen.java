@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.spawn;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * The {@code thread} start method (Python's {@code multiprocessing.dummy.Process}): the target
@@ -33,7 +34,7 @@ public final class ThreadPopen implements Popen {
 
   @Override
   public long pid() {
-    return ProcessHandle.current().pid();
+    return OwnPid.PID;
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.sync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.multiprocessing4j.internal.util.OwnPid;
 
 /**
  * Process ids as the shared words hold them (Linux pids fit an int: {@code pid_max} is at most
@@ -11,7 +12,7 @@ import java.nio.file.Path;
  */
 public final class Pids {
   /** This process's pid. */
-  public static final int SELF = Math.toIntExact(ProcessHandle.current().pid());
+  public static final int SELF = Math.toIntExact(OwnPid.PID);
 
   /** Where {@code /proc/<pid>/stat} lives; its third field is the process state. */
   private static final Path PROC = Path.of("/proc");
