@@ -72,15 +72,19 @@ final class PoolMessages {
     }
   }
 
-  /** Worker → pool: booted (after the initializer), in {@code startupNanos} since its JVM started. */
-  record Ready(int worker, long pid, long startupNanos) implements Serializable, Codec.Portable {
+  /**
+   * Worker → pool: booted (after the initializer). The pool measures the start-up time itself,
+   * from the worker's start to this message: in the worker, the JDK's process start time has a
+   * resolution of a second ({@code ProcessHandle.Info.startInstant}).
+   */
+  record Ready(int worker, long pid) implements Serializable, Codec.Portable {
     static {
       Factory.register(Ready.class, Factory.READY);
     }
 
     @Override
     public Object[] portableFields() {
-      return new Object[] {worker, pid, startupNanos};
+      return new Object[] {worker, pid};
     }
   }
 
@@ -153,7 +157,7 @@ final class PoolMessages {
         case TASK -> new Task((Long) f[0], (Integer) f[1], (List<?>) f[2], (Serializable) f[3]);
         case FORGET -> new Forget((Long) f[0]);
         case STOP -> new Stop();
-        case READY -> new Ready((Integer) f[0], (Long) f[1], (Long) f[2]);
+        case READY -> new Ready((Integer) f[0], (Long) f[1]);
         case RESULT -> new Result((Long) f[0], (Integer) f[1], (Integer) f[2], (Boolean) f[3], f[4], (Long) f[5]);
         case EXITED -> new Exited((Integer) f[0], (Integer) f[1], (Integer) f[2]);
         case SHUTDOWN -> new Shutdown();

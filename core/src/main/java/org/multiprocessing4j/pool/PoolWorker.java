@@ -25,8 +25,7 @@ final class PoolWorker {
     if (initializer != null) {
       initializer.run();
     }
-    long startup = System.nanoTime() - jvmStartNanos();
-    results.put(new PoolMessages.Ready(id, OwnPid.PID, startup));
+    results.put(new PoolMessages.Ready(id, OwnPid.PID));
     Map<Long, Object> funcs = new HashMap<>();
     int done = 0;
     while (maxTasks <= 0 || done < maxTasks) {
@@ -84,16 +83,5 @@ final class PoolWorker {
         + " (the exception itself could not be sent from the worker)");
     p.setStackTrace(t.getStackTrace());
     return p;
-  }
-
-  /**
-   * When this JVM started, on the {@link System#nanoTime()} scale, from the OS process's start
-   * time (not the RuntimeMXBean's uptime: loading java.management costs a young JVM ~100 ms).
-   */
-  private static long jvmStartNanos() {
-    long sinceStart = ProcessHandle.current().info().startInstant()
-        .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toNanos())
-        .orElse(0L);
-    return System.nanoTime() - sinceStart;
   }
 }

@@ -116,6 +116,8 @@ final class ProcessPool implements Pool {
     long busyNanos;
     long idleNanos;
     long startupNanos;
+    /** When the current worker was started ({@link System#nanoTime()}); its start-up ends at its Ready. */
+    long startedAt;
     int restarts = -1;
 
     Slot(int id) {
@@ -175,6 +177,7 @@ final class ProcessPool implements Pool {
     slot.inbox = inbox;
     slot.process = p;
     int generation = slot.generation;
+    slot.startedAt = System.nanoTime();
     p.start();
     workerPids.add(p.pid());
     p.onExit().thenRun(() -> results.put(new PoolMessages.Exited(id, generation, p.exitCode())));
@@ -491,8 +494,8 @@ final class ProcessPool implements Pool {
         Slot s = slots[r.worker()];
         s.ready = true;
         s.pid = r.pid();
-        s.startupNanos += r.startupNanos();
         s.idleSince = System.nanoTime();
+        s.startupNanos += s.idleSince - s.startedAt;
         startupFailures = 0;
       }
       case PoolMessages.Result r -> onResult(r, after);

@@ -11,7 +11,9 @@ import java.time.Duration;
  * @param tasksDone tasks (chunks) completed
  * @param busy time spent running tasks
  * @param idle time alive and ready but not running a task
- * @param startup start-up time of the slot's workers (JVM boot and initializer), summed
+ * @param startup start-up time of the slot's workers, summed: each from its start to the pool
+ *     receiving its ready message (the JVM's boot, or a warm spare taking the process, and the
+ *     initializer)
  * @param restarts how many times the slot's worker was replaced
  */
 public record WorkerInsight(int worker, Long pid, long tasksDone, Duration busy, Duration idle, Duration startup,

@@ -21,7 +21,7 @@ class PoolMessagesTest {
         new PoolMessages.Task(8L, 0, null, "call"),
         new PoolMessages.Forget(7L),
         new PoolMessages.Stop(),
-        new PoolMessages.Ready(1, 4711L, 123_456_789L),
+        new PoolMessages.Ready(1, 4711L),
         new PoolMessages.Result(7L, 3, 1, true, List.of(1, 4, 9), 1_000L),
         new PoolMessages.Result(8L, 0, 0, false, "a failure described by a string", 2L),
         new PoolMessages.Exited(1, 2, -9),

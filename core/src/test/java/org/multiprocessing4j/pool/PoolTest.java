@@ -20,9 +20,12 @@ import org.multiprocessing4j.ProcessTimeoutException;
 /** The seed's pool example and the core of CPython's _TestPool, on one shared pool of 2 warm workers. */
 class PoolTest {
   private static Pool pool;
+  /** When {@link #pool} was created ({@link System#nanoTime()}). */
+  private static long poolCreated;
 
   @BeforeAll
   static void startPool() {
+    poolCreated = System.nanoTime();
     pool = Multiprocessing.getContext("warm").pool(2);
   }
 
@@ -233,5 +236,9 @@ class PoolTest {
     assertThat(insights).hasSize(2);
     assertThat(insights.stream().mapToLong(WorkerInsight::tasksDone).sum()).isGreaterThanOrEqualTo(40);
     assertThat(insights).allSatisfy(w -> assertThat(w.pid()).isNotNull());
+    // each worker's start-up, from its start to its Ready, lies within the pool's life so far
+    // (the worker side measured it from the JDK's process start time, a second off)
+    long alive = System.nanoTime() - poolCreated;
+    assertThat(insights).allSatisfy(w -> assertThat(w.startup().toNanos()).isPositive().isLessThan(alive));
   }
 }

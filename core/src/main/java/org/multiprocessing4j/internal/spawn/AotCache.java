@@ -69,11 +69,14 @@ final class AotCache {
    *     every other child, leaves it out.
    * @param hint the payload of the process about to start, or null: when this call starts the
    *     training, the training child decodes it (without running it), so the cache also holds the
-   *     program's own classes and its target's lambda, linked. A spawned child otherwise loads
-   *     them from the class path, which cost the bench's children ~10 ms (the app class loader
-   *     opens the jars in turn) plus ~3 ms to spin the lambda's class.
+   *     program's own classes. A spawned child otherwise loads them from the class path, which cost
+   *     the bench's children ~10 ms (the app class loader opens the jars in turn). Without one, the
+   *     training takes the last payload seen (spares booted ahead of any start have none).
    */
   static List<String> options(boolean sharedMemory, byte[] hint) {
+    if (hint != null) {
+      lastHint = hint;
+    }
     if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))
         || AotCache.class.getModule().isNamed()) {
       return List.of();
@@ -95,7 +98,7 @@ final class AotCache {
       m.options[kind] = List.copyOf(opts);
       return m.options[kind];
     }
-    startTraining(cache, sharedMemory, hint);
+    startTraining(cache, sharedMemory, hint != null ? hint : lastHint);
     return List.of();
   }
 
@@ -192,6 +195,9 @@ final class AotCache {
       launchTrainer(cache, sharedMemory, hint);
     }
   }
+
+  /** The last payload given to {@link #options}, for a training asked for without one. */
+  private static volatile byte[] lastHint;
 
   /** The trainer JVM started last, if any. */
   private static java.lang.Process trainer;

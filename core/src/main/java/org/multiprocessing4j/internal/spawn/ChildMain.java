@@ -219,7 +219,6 @@ public final class ChildMain {
     }
     ProcessAccess.get();
     rehearseLaunchFrame();
-    ProcessHandle.current().info().startInstant(); // pool workers report their start-up time with it
     // the library's logging calls, as a launch makes them: without a logger (the parent sends a
     // level when it logs) they return at once and java.util.logging is never set up
     org.multiprocessing4j.internal.util.Log.debug("warm-up of the start path");
