@@ -126,4 +126,41 @@ class StartMethodsTest {
   void cpuCountIsPositive() {
     assertThat(Multiprocessing.cpuCount()).isPositive().isEqualTo(Runtime.getRuntime().availableProcessors());
   }
+
+  @Test
+  void warmSparesRehearseSharedMemoryOnlyWhileTheProgramsStartsHoldSharedMemory() throws Exception {
+    Context warm = Multiprocessing.getContext("warm");
+    Process plain = warm.process(() -> {});
+    plain.start();
+    assertThat(plain.join(WAIT)).isTrue();
+    assertThat(awaitIdleSpareMode("spare-lean")).as("a spare booted after a plain start").isTrue();
+
+    try (Queue<Integer> queue = Multiprocessing.queue()) {
+      Process user = warm.process(() -> queue.put(1)); // holds a handle of shared memory
+      user.start();
+      assertThat(queue.get(true, WAIT)).isEqualTo(1);
+      assertThat(user.join(WAIT)).isTrue();
+      assertThat(awaitIdleSpareMode("spare")).as("a spare booted after a start holding a queue").isTrue();
+    }
+  }
+
+  /** Waits until an idle warm spare runs in this mode (its last argument); false after a minute. */
+  private static boolean awaitIdleSpareMode(String mode) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (long pid : org.multiprocessing4j.internal.spawn.SparePool.get().idlePids()) {
+        String[] args;
+        try {
+          args = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0");
+        } catch (java.io.IOException e) {
+          continue; // gone meanwhile
+        }
+        if (args[args.length - 1].equals(mode)) {
+          return true;
+        }
+      }
+      Thread.sleep(10); // polling the spares a refill boots in the background
+    }
+    return false;
+  }
 }

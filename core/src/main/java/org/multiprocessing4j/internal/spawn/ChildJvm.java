@@ -60,6 +60,7 @@ public final class ChildJvm {
           + " give the path of a JDK 25+ bin/java");
     }
     executable = java;
+    SETTINGS.incrementAndGet();
   }
 
   /** The {@code java} launcher children run with. */
@@ -87,6 +88,15 @@ public final class ChildJvm {
       }
     }
     userOptions = List.copyOf(options);
+    SETTINGS.incrementAndGet();
+  }
+
+  /** Bumped by {@link #setExecutable} and {@link #setJvmOptions}: JVMs booted before run with older settings. */
+  private static final java.util.concurrent.atomic.AtomicInteger SETTINGS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The number of settings changes so far (see {@link #SETTINGS}). */
+  static int settingsVersion() {
+    return SETTINGS.get();
   }
 
   /** The options set with {@link #setJvmOptions}. */

@@ -23,7 +23,8 @@ import org.multiprocessing4j.internal.util.OwnPid;
  *
  * <p>Arguments: the path of the parent's control FIFO and a mode. {@code spawn}: read the launch
  * frame from stdin and run the process. {@code spare}: pre-warm, report READY, then do the same
- * (the {@code warm} start method). {@code train} / {@code train-shared}: build the plain or the
+ * (the {@code warm} start method); {@code spare-lean}: the same without the shared-memory part of
+ * the pre-warm. {@code train} / {@code train-shared}: build the plain or the
  * shared-memory AOT cache ({@link AotCache}), by starting a child in {@code trainee} mode (a
  * spawned child) or {@code trainee-shared} mode (a spare, pre-warm and shared-memory rehearsal
  * included) and handing it a process to run.
@@ -38,8 +39,14 @@ public final class ChildMain {
   private static final int HINT_DECODES = 100;
   /** Data bytes of the ring {@link #prewarmSharedMemory()} uses. */
   private static final int WARM_UP_RING_BYTES = 4096;
-  /** The mode of a spare JVM ({@code warm} start method). */
+  /** The mode of a spare JVM ({@code warm} start method) that also rehearses shared memory. */
   static final String SPARE = "spare";
+  /**
+   * The mode of a spare that does not rehearse shared memory (and maps the plain AOT cache): ~4.5
+   * MiB smaller, booted while the program's recent starts held no shared-memory handle (see
+   * {@link SparePool}).
+   */
+  static final String SPARE_LEAN = "spare-lean";
   /**
    * The mode of the plain cache's training run: a spawned child, without a spare's pre-warm
    * (whose records and lambdas would make the plain cache, and so every child that maps it,
@@ -84,9 +91,11 @@ public final class ChildMain {
     // started now, not after the launch: creating a thread costs milliseconds in a young JVM
     Thread.ofPlatform().daemon().name("mp4j-parent-watch")
         .start(() -> watchParent(Channels.newInputStream(stdinChannel), launched));
-    if (mode.equals(SPARE) || mode.equals(TRAINEE_SHARED)) {
+    if (mode.equals(SPARE) || mode.equals(SPARE_LEAN) || mode.equals(TRAINEE_SHARED)) {
       prewarm();
-      prewarmSharedMemory();
+      if (!mode.equals(SPARE_LEAN)) {
+        prewarmSharedMemory();
+      }
       if (control != null) {
         control.send(ControlMessage.READY, 0);
       }

@@ -15,6 +15,13 @@ import org.multiprocessing4j.ProcessInterruptedException;
  * hands the next process to a ready spare (or to the spare that is closest to ready), so a start
  * costs a pipe write instead of a JVM boot, and starts a replacement in the background.
  *
+ * <p>A spare rehearses shared memory too ({@link ChildMain#SPARE}: the Foreign Function and Memory
+ * API's classes, the futex downcall; a pool's workers and a queue's users need them, and a young
+ * JVM links them in some 100 ms) while the program's last child JVM start held a handle of
+ * something in shared memory, as pool workers do; else it leaves that out and maps the plain AOT
+ * cache ({@link ChildMain#SPARE_LEAN}, ~4.5 MiB smaller while it waits). Either kind runs any
+ * process; a start takes a spare of its own kind first.
+ *
  * <p>Spares die with their parent: their stdin reaches EOF however the parent dies, and at normal
  * exit they are killed. The payload of the last start is sent to each new spare as a hint, which
  * it deserializes (without running it) so the next start of the same target finds its classes
@@ -34,7 +41,13 @@ public final class SparePool {
 
   private final ArrayDeque<Spare> idle = new ArrayDeque<>();
   private int target = Integer.getInteger("mp4j.warm.spares", DEFAULT_SPARES);
-  private List<String> command;
+  /** The child JVM settings the idle spares were booted with ({@link ChildJvm#settingsVersion}). */
+  private int settings = ChildJvm.settingsVersion();
+  /**
+   * Whether the last child JVM start (warm or spawn) held a handle of something in shared memory:
+   * the kind of spare to boot (see the class comment). True until a start tells.
+   */
+  private volatile boolean sharedMemoryWork = true;
   private byte[] hint;
   /** What the hint runs (its target's class name); a start with other work sends a new hint. */
   private String hintWork;
@@ -49,13 +62,16 @@ public final class SparePool {
     final JvmPopen popen;
     /** The launch header sent to it as it booted ({@link LaunchSpec#FRAME_HEADER}), or null. */
     final byte[] header;
+    /** Whether it rehearsed shared memory ({@link ChildMain#SPARE}) or not ({@link ChildMain#SPARE_LEAN}). */
+    final boolean sharedMemory;
     volatile boolean taken;
 
-    Spare(java.lang.Process process, ControlServer.ChildLink link, byte[] header) {
+    Spare(java.lang.Process process, ControlServer.ChildLink link, byte[] header, boolean sharedMemory) {
       this.process = process;
       this.link = link;
       this.popen = new JvmPopen(process, link);
       this.header = header;
+      this.sharedMemory = sharedMemory;
     }
   }
 
@@ -96,7 +112,15 @@ public final class SparePool {
 
   /** Starts the spares now, so that the first warm start finds one ready. */
   public synchronized void prestart() {
-    refill(currentCommand(null));
+    refill(currentCommand(sharedMemoryWork, null), sharedMemoryWork);
+  }
+
+  /**
+   * Notes what a child JVM start (warm or spawn) is about to run: whether its process holds a
+   * handle of something in shared memory, which decides the kind of the spares booted from now on.
+   */
+  void noteWork(boolean sharedMemory) {
+    sharedMemoryWork = sharedMemory;
   }
 
   /**
@@ -108,11 +132,12 @@ public final class SparePool {
     Spare spare;
     List<String> cmd;
     boolean newWork;
+    boolean kind = sharedMemoryWork;
     synchronized (this) {
-      cmd = currentCommand(spec.payload());
-      spare = pollBest();
+      cmd = currentCommand(kind, spec.payload());
+      spare = pollBest(kind);
       if (spare == null) {
-        spare = boot(cmd, hint);
+        spare = boot(cmd, hint, kind);
       }
       newWork = !work.equals(hintWork);
       hint = spec.payload(); // the latest payload of this work: the best hint for a new spare
@@ -136,31 +161,44 @@ public final class SparePool {
           : new ProcessException("a warm JVM failed to boot: " + e.getCause(), e.getCause());
     } finally {
       synchronized (this) {
-        refillInBackground(cmd, started, newWork);
+        refillInBackground(cmd, kind, started, newWork);
       }
     }
   }
 
-  /** The spares' command line; {@code hint}: the payload of the start asking, or null (see {@link AotCache#options}). */
-  private List<String> currentCommand(byte[] hint) {
-    List<String> cmd = ChildJvm.command(ChildMain.SPARE, AotCache.options(true, hint)); // spares rehearse shared memory
-    if (!cmd.equals(command)) {
-      shutdown(); // options changed: spares booted with the old ones would run the wrong JVM
-      command = cmd;
+  /**
+   * The command line of a spare of this kind; {@code hint}: the payload of the start asking, or
+   * null (see {@link AotCache#options}). Idle spares booted with older settings are killed.
+   */
+  private List<String> currentCommand(boolean sharedMemory, byte[] hint) {
+    int now = ChildJvm.settingsVersion();
+    if (now != settings) {
+      shutdown(); // setExecutable or setJvmOptions since: the spares would run the wrong JVM
+      settings = now;
     }
-    return cmd;
+    return ChildJvm.command(sharedMemory ? ChildMain.SPARE : ChildMain.SPARE_LEAN, AotCache.options(sharedMemory, hint));
   }
 
-  /** A ready spare if there is one, else the oldest still booting, else null. */
-  private Spare pollBest() {
+  /** A ready spare of this kind if there is one, else a ready one, else the oldest still booting, else null. */
+  private Spare pollBest(boolean sharedMemory) {
+    Spare ready = null;
     for (var it = idle.iterator(); it.hasNext(); ) {
       Spare s = it.next();
       if (!s.process.isAlive()) {
         it.remove();
       } else if (s.link.ready.isDone()) {
-        it.remove();
-        return s;
+        if (s.sharedMemory == sharedMemory) {
+          ready = s;
+          break;
+        }
+        if (ready == null) {
+          ready = s; // of the other kind: taken if none of this kind is ready
+        }
       }
+    }
+    if (ready != null) {
+      idle.remove(ready);
+      return ready;
     }
     return idle.poll();
   }
@@ -172,14 +210,15 @@ public final class SparePool {
    * {@code start()} should not wait for, and a booting JVM or a spare decoding a hint keeps the
    * cores busy for a while, which the process just started should not compete with.
    */
-  private void refillInBackground(List<String> cmd, java.util.concurrent.CompletableFuture<Integer> startedDone,
-      boolean newWork) {
+  private void refillInBackground(List<String> cmd, boolean sharedMemory,
+      java.util.concurrent.CompletableFuture<Integer> startedDone, boolean newWork) {
     boolean boot = idle.size() < target && !refilling;
     if (!boot && !newWork) {
       return;
     }
     refilling |= boot;
     boolean wait = !idle.isEmpty();
+    int booted = settings;
     REFILLER.execute(() -> {
       if (wait) {
         try {
@@ -196,8 +235,8 @@ public final class SparePool {
         }
         if (boot) {
           refilling = false;
-          if (cmd.equals(command)) {
-            refill(cmd);
+          if (booted == settings) {
+            refill(cmd, sharedMemory);
           }
         }
       }
@@ -213,21 +252,21 @@ public final class SparePool {
       0, 1, 5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
       r -> Thread.ofPlatform().daemon().name("mp4j-spare-boot").unstarted(r));
 
-  private void refill(List<String> cmd) {
+  private void refill(List<String> cmd, boolean sharedMemory) {
     if (!hookAdded) {
       hookAdded = true;
       ExitHooks.addLast(this::shutdown);
     }
     while (idle.size() < target) {
-      idle.add(boot(cmd, hint));
+      idle.add(boot(cmd, hint, sharedMemory));
     }
   }
 
-  private static Spare boot(List<String> cmd, byte[] hint) {
+  private static Spare boot(List<String> cmd, byte[] hint, boolean sharedMemory) {
     java.lang.Process p = ChildJvm.start(cmd);
     var link = ControlServer.get().link(p.pid());
     byte[] header = LaunchSpec.lastHeader(); // the next start's most likely: decoded by the spare while it waits
-    var spare = new Spare(p, link, header);
+    var spare = new Spare(p, link, header, sharedMemory);
     p.onExit().thenRun(() -> {
       if (!spare.taken) {
         ControlServer.get().forget(p.pid()); // died idle; a started one's JvmPopen forgets it after its exit code

@@ -35,6 +35,7 @@ public final class StartMethods {
    */
   public static Popen startJvm(String method, LaunchSpec spec, String work, boolean sharedMemory,
       LongConsumer beforeLaunch) {
+    SparePool.get().noteWork(sharedMemory); // the kind of spare the next refill boots
     if (method.equals(WARM)) {
       spec.encodedHeader(); // before a JVM is taken: nothing to undo if it fails (the payload is encoded)
       return SparePool.get().take(spec, work, beforeLaunch);
