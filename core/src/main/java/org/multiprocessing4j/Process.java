@@ -668,6 +668,7 @@ public class Process implements Serializable {
 
     @Override
     public void rehearseExit() {
+      ExitHooks.rehearse();
       if (CHILDREN.isEmpty()) {
         exitFunction();
       }
