@@ -136,19 +136,30 @@ class StartMethodsTest {
     assertThat(awaitIdleSpareMode("spare-lean")).as("a spare booted after a plain start").isTrue();
 
     try (Queue<Integer> queue = Multiprocessing.queue()) {
+      var before = java.util.Set.copyOf(org.multiprocessing4j.internal.spawn.SparePool.get().idlePids());
       Process user = warm.process(() -> queue.put(1)); // holds a handle of shared memory
       user.start();
       assertThat(queue.get(true, WAIT)).isEqualTo(1);
       assertThat(user.join(WAIT)).isTrue();
-      assertThat(awaitIdleSpareMode("spare")).as("a spare booted after a start holding a queue").isTrue();
+      assertThat(awaitIdleSpareMode("spare", before)).as("a spare booted after a start holding a queue").isTrue();
     }
   }
 
-  /** Waits until an idle warm spare runs in this mode (its last argument); false after a minute. */
   private static boolean awaitIdleSpareMode(String mode) throws Exception {
+    return awaitIdleSpareMode(mode, java.util.Set.of());
+  }
+
+  /**
+   * Waits until an idle warm spare not among {@code old} runs in this mode (its last argument);
+   * false after a minute.
+   */
+  private static boolean awaitIdleSpareMode(String mode, java.util.Set<Long> old) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       for (long pid : org.multiprocessing4j.internal.spawn.SparePool.get().idlePids()) {
+        if (old.contains(pid)) {
+          continue;
+        }
         String[] args;
         try {
           args = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0");

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The cache is keyed by everything that makes it valid: the {@code java} launcher, the JDK
  * version, the child's options, and each class path jar's path, size and modification time. It
  * lives in {@code ~/.cache/multiprocessing4j/aot/<key>.aot}, and beside it {@code <key>-shm.aot},
- * the cache of spares and of children given a handle of something in shared memory, which also
- * holds the shared-memory path ({@link #options}). When a cache is missing, the first
+ * the cache of spares that rehearse shared memory and of children given a handle of something in
+ * shared memory, which also holds the shared-memory path ({@link #options}). When a cache is missing, the first
  * child start that needs it launches a trainer in the background ({@link ChildMain} in "train" or
  * "train-shared" mode, given the {@code setJvmOptions} options) and goes on without the cache;
  * later starts find it. The trainer is the parent of one real start: a child in "trainee" (or
@@ -62,8 +62,8 @@ final class AotCache {
   /**
    * The options that make a child use a cache, or none (and training started) when it is missing.
    *
-   * @param sharedMemory the cache for spares and children given a handle of something in shared
-   *     memory: trained with the shared-memory path too (the Foreign Function and Memory API's
+   * @param sharedMemory the cache for spares that rehearse shared memory and children given a
+   *     handle of something in shared memory: trained with the shared-memory path too (the Foreign Function and Memory API's
    *     classes, ~2.5 MiB more for a child that maps it), which such a child would otherwise load
    *     and link itself (a spawned pool worker's first result ~30% later). The plain cache, for
    *     every other child, leaves it out.
@@ -74,9 +74,7 @@ final class AotCache {
    *     training takes the last payload seen (spares booted ahead of any start have none).
    */
   static List<String> options(boolean sharedMemory, byte[] hint) {
-    if (hint != null) {
-      lastHint = hint;
-    }
+    boolean usable = hint != null && hint.length <= MAX_TRAINING_HINT;
     if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROPERTY, "true"))
         || AotCache.class.getModule().isNamed()) {
       return List.of();
@@ -89,6 +87,9 @@ final class AotCache {
     }
     List<String> found = m.options[kind];
     if (found != null) {
+      if (usable && m.options[1 - kind] == null) {
+        lastHint = hint; // for the other cache's training (spares booted ahead of any start have no payload)
+      }
       return found; // found before: not looked for again (a cache deleted since is ignored by the JVM)
     }
     if (Files.isRegularFile(cache)) {
@@ -96,9 +97,15 @@ final class AotCache {
       opts.add("-XX:AOTCache=" + cache);
       opts.addAll(QUIET);
       m.options[kind] = List.copyOf(opts);
+      if (m.options[1 - kind] != null) {
+        lastHint = null; // both caches are there: no training will want it
+      }
       return m.options[kind];
     }
-    startTraining(cache, sharedMemory, hint != null ? hint : lastHint);
+    if (usable) {
+      lastHint = hint;
+    }
+    startTraining(cache, sharedMemory, usable ? hint : lastHint);
     return List.of();
   }
 
@@ -196,7 +203,29 @@ final class AotCache {
     }
   }
 
-  /** The last payload given to {@link #options}, for a training asked for without one. */
+  /**
+   * Writes {@code bytes} (if any) to a child's stdin on a daemon thread, then closes it if asked:
+   * a pipe may be smaller than the write (the kernel gives 2 pages once a user's pipes are over
+   * {@code pipe-user-pages-soft}), and a start, or a trainer's timeout, must not wait for the
+   * child to read.
+   */
+  static void writeInBackground(java.io.OutputStream stdin, byte[] bytes, boolean close) {
+    Thread.ofPlatform().daemon().name("mp4j-aot-hint").start(() -> {
+      try {
+        if (bytes != null) {
+          stdin.write(bytes);
+          stdin.flush();
+        }
+        if (close) {
+          stdin.close();
+        }
+      } catch (IOException e) {
+        // the child is gone; its training fails on its own
+      }
+    });
+  }
+
+  /** The last payload given to {@link #options} (at most {@link #MAX_TRAINING_HINT}), for a training asked for without one. */
   private static volatile byte[] lastHint;
 
   /** The trainer JVM started last, if any. */
@@ -213,11 +242,7 @@ final class AotCache {
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
-      try (var in = trainer.getOutputStream()) {
-        if (hint != null && hint.length <= MAX_TRAINING_HINT) {
-          in.write(hint); // fits the pipe: does not wait for the trainer to read it
-        }
-      }
+      writeInBackground(trainer.getOutputStream(), hint != null && hint.length <= MAX_TRAINING_HINT ? hint : null, true);
     } catch (IOException | RuntimeException e) {
       // no cache this time; starts work without it
     }

@@ -43,9 +43,15 @@ public final class ChildJvm {
    * chunks in a pool for up to 5 s and glibc keeps them after that, so an idle child stayed
    * ~4 MiB larger (measured with {@code -XX:CompileCommand=MemStat}, JDK 25). Interpreted, the
    * method costs a little more per class spun; the start benchmarks did not get slower.
+   *
+   * <p>{@code -XX:UserThreadWaitAttemptsAtExit=0}: at exit HotSpot otherwise waits up to 300 ms
+   * for threads blocked in native code, such as a child's main thread still reading stdin for its
+   * launch frame when a signal ends it (an idle spare sent SIGTERM exited 310 ms after it instead
+   * of ~15), or a user thread blocked in a read. Such threads are stopped at their next
+   * transition to Java anyway (HotSpot's own comment on that wait).
    */
   static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
-      "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT);
+      "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT, "-XX:UserThreadWaitAttemptsAtExit=0");
 
   private static volatile Path executable;
   private static volatile List<String> userOptions = List.of();
@@ -106,7 +112,7 @@ public final class ChildJvm {
 
   /**
    * The full command line of a child JVM in the given mode ({@code spawn}, {@code spare},
-   * {@code trainee}, {@code trainee-shared}) with the given AOT-cache options; unmodifiable. Built
+   * {@code spare-lean}, {@code trainee}, {@code trainee-shared}) with the given AOT-cache options; unmodifiable. Built
    * once per mode, cache and set of settings: a warm start asks for
    * it every time, and building it anew (streams, a regular expression) took a tenth of a
    * millisecond of rarely-run, interpreted code.

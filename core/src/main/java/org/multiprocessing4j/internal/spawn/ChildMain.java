@@ -139,8 +139,9 @@ public final class ChildMain {
       }
       Runtime.getRuntime().halt(PARENT_GONE); // the parent went away before giving us work
       throw new IllegalStateException(e);
-    } catch (RuntimeException e) {
-      // parent and child run the same library, so this is a bug or a corrupted pipe: say so
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // parent and child run the same library, so this is a bug or a corrupted pipe (a length
+      // that is not one, which an allocation refuses): say so
       System.err.println("multiprocessing4j: child JVM " + OwnPid.PID
           + " cannot read the process its parent sent (" + e + "); it exits with status 1");
       Runtime.getRuntime().halt(1);
@@ -242,11 +243,10 @@ public final class ChildMain {
   private static void rehearseLaunchFrame() {
     try {
       var spec = new LaunchSpec(new byte[32], 1L, "MainProcess", 1L, "INFO", false, new byte[1]);
-      byte[] header = spec.encodedHeader();
       var frames = new java.io.ByteArrayOutputStream();
-      LaunchSpec.write(frames, LaunchSpec.frame(LaunchSpec.FRAME_HEADER, header));
-      LaunchSpec.write(frames, spec.launchFrame());
-      LaunchSpec.write(frames, spec.launchFrame(header));
+      for (byte[] frame : spec.rehearsalFrames()) {
+        LaunchSpec.write(frames, frame);
+      }
       var in = new LaunchSpec.FrameReader(new ByteArrayInputStream(frames.toByteArray()));
       var sent = LaunchSpec.decodeHeader(in.next());
       LaunchSpec.decode(in.next(), null);

@@ -84,9 +84,23 @@ public record LaunchSpec(byte[] authkey, long parentPid, String parentName, long
    */
   byte[] launchFrame(byte[] sentHeader) {
     byte[] header = encodedHeader();
-    if (header == sentHeader) { // the same array: encodedHeader() reuses it while the fields stay the same
-      header = new byte[0];
-    }
+    // the same array: encodedHeader() reuses it while the fields stay the same
+    return frameOf(header == sentHeader ? new byte[0] : header, payload);
+  }
+
+  /**
+   * A header frame, a launch frame with its header and one without it, for this spec (a spare's
+   * rehearsal of reading them): its header is encoded anew, not through the one the next start
+   * would reuse.
+   */
+  byte[][] rehearsalFrames() {
+    byte[] header = Codec.encode(new Header(authkey.clone(), parentPid, parentName, rootPid, logLevel, logToStderr),
+        "a rehearsal header");
+    return new byte[][] {frame(FRAME_HEADER, header), frameOf(header, payload), frameOf(new byte[0], payload)};
+  }
+
+  /** A launch frame of this header (empty: the one sent before) and payload. */
+  private static byte[] frameOf(byte[] header, byte[] payload) {
     int bodyLength = Integer.BYTES + header.length + payload.length;
     return ByteBuffer.allocate(1 + Integer.BYTES + bodyLength).put(FRAME_LAUNCH).putInt(bodyLength)
         .putInt(header.length).put(header).put(payload).array();

@@ -10,7 +10,7 @@ import org.multiprocessing4j.ProcessInterruptedException;
 /**
  * The {@code warm} start method's idle child JVMs (DESIGN.md §2, notes/warm-start.md).
  *
- * <p>A spare is a child JVM started in "spare" mode: it boots, pre-warms the path that receives
+ * <p>A spare is a child JVM started in "spare" or "spare-lean" mode: it boots, pre-warms the path that receives
  * and runs a process, reports READY on the control FIFO, and waits on its stdin. {@link #take}
  * hands the next process to a ready spare (or to the spare that is closest to ready), so a start
  * costs a pipe write instead of a JVM boot, and starts a replacement in the background.
@@ -124,16 +124,18 @@ public final class SparePool {
   }
 
   /**
-   * Runs {@code spec} in a spare JVM and returns its handle; starts a replacement spare once the
-   * process has finished (or soon after). The refill waits on the handle's {@code onExit()},
+   * Runs {@code spec} in a spare JVM (of the kind {@code sharedMemory} asks for if one is ready)
+   * and returns its handle; starts a replacement spare, of that kind, once the process has
+   * finished (or soon after). The refill waits on the handle's {@code onExit()},
    * made here, before the caller can {@code join()}: a process's exit wakes the joiner first.
    */
-  JvmPopen take(LaunchSpec spec, String work, java.util.function.LongConsumer beforeLaunch) {
+  JvmPopen take(LaunchSpec spec, String work, boolean sharedMemory, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
     List<String> cmd;
     boolean newWork;
-    boolean kind = sharedMemoryWork;
+    boolean kind = sharedMemory;
     synchronized (this) {
+      sharedMemoryWork = sharedMemory;
       cmd = currentCommand(kind, spec.payload());
       spare = pollBest(kind);
       if (spare == null) {

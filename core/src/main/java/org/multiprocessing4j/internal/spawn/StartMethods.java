@@ -31,15 +31,17 @@ public final class StartMethods {
    * gets the child's pid before the child receives the process. {@code work} names what the
    * process runs (its target's class): warm spares are told to prepare for it when it changes.
    * {@code sharedMemory}: the process holds a handle of something in shared memory, so a fresh
-   * JVM gets the AOT cache with the shared-memory machinery in it ({@link AotCache}).
+   * JVM gets the AOT cache with the shared-memory machinery in it ({@link AotCache}), a warm start
+   * takes a spare that rehearsed shared memory if one is ready, and the spares booted from now on
+   * are of that kind ({@link SparePool}).
    */
   public static Popen startJvm(String method, LaunchSpec spec, String work, boolean sharedMemory,
       LongConsumer beforeLaunch) {
-    SparePool.get().noteWork(sharedMemory); // the kind of spare the next refill boots
     if (method.equals(WARM)) {
       spec.encodedHeader(); // before a JVM is taken: nothing to undo if it fails (the payload is encoded)
-      return SparePool.get().take(spec, work, beforeLaunch);
+      return SparePool.get().take(spec, work, sharedMemory, beforeLaunch);
     }
+    SparePool.get().noteWork(sharedMemory); // the kind of spare the next refill boots
     byte[] frame = spec.launchFrame(); // before a JVM is started: nothing to undo if it fails
     java.lang.Process child = ChildJvm.start(ChildJvm.command(SPAWN, AotCache.options(sharedMemory, spec.payload())));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
@@ -61,19 +63,19 @@ public final class StartMethods {
     java.lang.Process child = ChildJvm.start(ChildJvm.command(
         sharedMemory ? ChildMain.TRAINEE_SHARED : ChildMain.TRAINEE, aotOptions));
     var popen = new JvmPopen(child, ControlServer.get().link(child.pid()));
-    if (hint.length > 0) {
-      try {
-        // decoded, not run: the program's classes and its target's lambda go into the cache
-        LaunchSpec.write(child.getOutputStream(), LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint));
-      } catch (java.io.IOException e) {
-        // the trainee died; the launch below says so
-      }
-    }
     long pid = OwnPid.PID;
     var process = new org.multiprocessing4j.Process(ChildMain::trainingTarget);
     byte[] payload = org.multiprocessing4j.internal.pickle.Codec.encode(
         ProcessAccess.get().travelForm(process), "the training process");
-    JvmPopen.launch(child, new LaunchSpec(new byte[32], pid, "MainProcess", pid, "", false, payload).launchFrame());
+    byte[] launch = new LaunchSpec(new byte[32], pid, "MainProcess", pid, "", false, payload).launchFrame();
+    var frames = new java.io.ByteArrayOutputStream();
+    if (hint.length > 0) {
+      // decoded, not run: the program's classes go into the cache
+      frames.writeBytes(LaunchSpec.frame(LaunchSpec.FRAME_HINT, hint));
+    }
+    frames.writeBytes(launch);
+    // by a thread: a trainee that does not read must not hold the trainer past its timeout
+    AotCache.writeInBackground(child.getOutputStream(), frames.toByteArray(), false);
     if (!popen.await(java.time.Duration.ofSeconds(timeoutSeconds))) {
       popen.kill();
       return false;

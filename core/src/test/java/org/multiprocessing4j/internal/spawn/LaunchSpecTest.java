@@ -74,6 +74,22 @@ class LaunchSpecTest {
   }
 
   @Test
+  void aSparesRehearsalReadsEveryKindOfFrameWithoutTouchingTheHeaderStartsReuse() throws IOException {
+    var real = new LaunchSpec(new byte[32], 30L, "MainProcess", 30L, "", false, new byte[] {1});
+    byte[] reused = real.encodedHeader();
+    var rehearsal = new LaunchSpec(new byte[32], 1L, "MainProcess", 1L, "INFO", false, new byte[] {2});
+    var out = new ByteArrayOutputStream();
+    for (byte[] frame : rehearsal.rehearsalFrames()) {
+      LaunchSpec.write(out, frame);
+    }
+    var in = new LaunchSpec.FrameReader(new ByteArrayInputStream(out.toByteArray()));
+    LaunchSpec.Header sent = LaunchSpec.decodeHeader(in.next());
+    assertThat(LaunchSpec.decode(in.next(), null).logLevel()).isEqualTo("INFO");
+    assertThat(LaunchSpec.decode(in.next(), sent).payload()).containsExactly(2);
+    assertThat(LaunchSpec.lastHeader()).isSameAs(reused);
+  }
+
+  @Test
   void framesAreReadWhateverPiecesTheStreamGivesAndAFrameCutShortIsAnError() throws IOException {
     var out = new ByteArrayOutputStream();
     byte[] big = new byte[20_000]; // more than the reader's buffer
