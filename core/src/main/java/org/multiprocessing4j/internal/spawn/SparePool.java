@@ -28,7 +28,7 @@ import org.multiprocessing4j.ProcessInterruptedException;
  * loaded and its lambda linked; the idle spares get it too when the target's class changes.
  *
  * <p>Overview of implementation: after a start, the replacement spare is booted (and a changed
- * hint sent) only when the started process's JVM has exited or {@value #REFILL_DELAY_MS} ms have passed:
+ * hint sent) only when the started process has finished or {@value #REFILL_DELAY_MS} ms have passed:
  * on a machine with few cores a booting JVM, or a spare decoding a hint, would otherwise take the
  * CPU from the process just started in its first milliseconds.
  */
@@ -125,9 +125,9 @@ public final class SparePool {
 
   /**
    * Runs {@code spec} in a spare JVM (of the kind {@code sharedMemory} asks for if one is ready)
-   * and returns its handle; starts a replacement spare, of that kind, once the process's JVM has
-   * exited (or {@value #REFILL_DELAY_MS} ms have passed): after {@code join()} has returned, which
-   * the child's DONE message ends some milliseconds before its OS exit.
+   * and returns its handle; starts a replacement spare, of that kind, once the process has
+   * finished (or soon after). The refill waits on the handle's {@code onExit()},
+   * made here, before the caller can {@code join()}: a process's exit wakes the joiner first.
    */
   JvmPopen take(LaunchSpec spec, String work, boolean sharedMemory, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
@@ -145,15 +145,12 @@ public final class SparePool {
       hint = spec.payload(); // the latest payload of this work: the best hint for a new spare
       hintWork = work;
     }
-    java.util.concurrent.CompletableFuture<?> started = java.util.concurrent.CompletableFuture.completedFuture(null);
+    java.util.concurrent.CompletableFuture<Integer> started = java.util.concurrent.CompletableFuture.completedFuture(null);
     try {
       spare.link.ready.get();
       spare.taken = true;
       var popen = spare.popen;
-      // the OS exit, not the DONE message that ends join(): the replacement's boot (a fork of
-      // this JVM, then a JVM booting) then competes neither with the joiner's wake-up nor with
-      // the child's own exit (A/B, 3 pairs: start+join 1.35-1.45 -> 1.25-1.28 ms)
-      started = spare.process.onExit();
+      started = popen.onExit();
       beforeLaunch.accept(spare.process.pid());
       JvmPopen.launch(spare.process, spec.launchFrame(spare.header));
       return popen;
@@ -210,13 +207,13 @@ public final class SparePool {
 
   /**
    * Boots replacement spares (and, for {@code newWork}, sends the idle ones the new hint) on the
-   * {@link #REFILLER} thread (one request after another), once the JVM of the process just started has exited ({@code startedDone}) or after
+   * {@link #REFILLER} thread (one request after another), once the process just started has finished ({@code startedDone}) or after
    * {@value #REFILL_DELAY_MS} ms: starting a JVM costs a fork/exec of this (large) process, which a
    * {@code start()} should not wait for, and a booting JVM or a spare decoding a hint keeps the
    * cores busy for a while, which the process just started should not compete with.
    */
   private void refillInBackground(List<String> cmd, boolean sharedMemory,
-      java.util.concurrent.CompletableFuture<?> startedDone, boolean newWork) {
+      java.util.concurrent.CompletableFuture<Integer> startedDone, boolean newWork) {
     boolean boot = idle.size() < target && !refilling;
     if (!boot && !newWork) {
       return;
