@@ -145,6 +145,31 @@ class StartMethodsTest {
     }
   }
 
+  @Test
+  void aRefillBootsTheKindOfTheLatestStartEvenWhenAnEarlierStartAskedForIt() throws Exception {
+    Context warm = Multiprocessing.getContext("warm");
+    var spares = org.multiprocessing4j.internal.spawn.SparePool.get();
+    spares.prestart();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (spares.idlePids().size() < spares.spares() && System.nanoTime() < deadline) {
+      Thread.sleep(10); // polling: the pool boots them in the background
+    }
+    // with spares left idle, its refill waits (up to 100 ms) for it to finish: the next start,
+    // made meanwhile, asks for no refill of its own
+    Process plain = warm.process(() -> java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L));
+    plain.start();
+    try (Queue<Integer> queue = Multiprocessing.queue()) {
+      var before = java.util.Set.copyOf(org.multiprocessing4j.internal.spawn.SparePool.get().idlePids());
+      Process user = warm.process(() -> queue.put(1)); // holds a handle of shared memory
+      user.start();
+      assertThat(queue.get(true, WAIT)).isEqualTo(1);
+      assertThat(user.join(WAIT)).isTrue();
+      assertThat(awaitIdleSpareMode("spare", before)).as("the plain start's refill boots the latest kind").isTrue();
+    } finally {
+      assertThat(plain.join(WAIT)).isTrue();
+    }
+  }
+
   private static boolean awaitIdleSpareMode(String mode) throws Exception {
     return awaitIdleSpareMode(mode, java.util.Set.of());
   }

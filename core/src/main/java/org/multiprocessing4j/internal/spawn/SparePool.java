@@ -238,7 +238,10 @@ public final class SparePool {
         if (boot) {
           refilling = false;
           if (booted == settings) {
-            refill(cmd, sharedMemory);
+            // the kind of the latest start, not of the one that asked: a start made while this
+            // refill waited asked for none (one refill at a time) and may have changed the kind
+            boolean kind = sharedMemoryWork;
+            refill(kind == sharedMemory ? cmd : currentCommand(kind, null), kind);
           }
         }
       }
