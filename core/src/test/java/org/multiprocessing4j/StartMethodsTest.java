@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multiprocessing4j.Process;
+import org.multiprocessing4j.internal.spawn.SparePool;
 import org.multiprocessing4j.testutil.ChildResult;
 import org.multiprocessing4j.testutil.Gate;
 
@@ -135,20 +136,14 @@ class StartMethodsTest {
     assertThat(plain.join(WAIT)).isTrue();
     assertThat(awaitIdleSpareMode("spare-lean")).as("a spare booted after a plain start").isTrue();
 
-    try (Queue<Integer> queue = Multiprocessing.queue()) {
-      var before = java.util.Set.copyOf(org.multiprocessing4j.internal.spawn.SparePool.get().idlePids());
-      Process user = warm.process(() -> queue.put(1)); // holds a handle of shared memory
-      user.start();
-      assertThat(queue.get(true, WAIT)).isEqualTo(1);
-      assertThat(user.join(WAIT)).isTrue();
-      assertThat(awaitIdleSpareMode("spare", before)).as("a spare booted after a start holding a queue").isTrue();
-    }
+    assertThat(aFullSpareBootsAfterAStartHoldingAQueue(warm)).as("a spare booted after a start holding a queue")
+        .isTrue();
   }
 
   @Test
   void aRefillBootsTheKindOfTheLatestStartEvenWhenAnEarlierStartAskedForIt() throws Exception {
     Context warm = Multiprocessing.getContext("warm");
-    var spares = org.multiprocessing4j.internal.spawn.SparePool.get();
+    var spares = SparePool.get();
     spares.prestart();
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (spares.idlePids().size() < spares.spares() && System.nanoTime() < deadline) {
@@ -158,15 +153,26 @@ class StartMethodsTest {
     // made meanwhile, asks for no refill of its own
     Process plain = warm.process(() -> java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L));
     plain.start();
+    try {
+      assertThat(aFullSpareBootsAfterAStartHoldingAQueue(warm)).as("the plain start's refill boots the latest kind")
+          .isTrue();
+    } finally {
+      assertThat(plain.join(WAIT)).isTrue();
+    }
+  }
+
+  /**
+   * Runs a warm process that holds a queue (a handle of shared memory) and waits for a spare of
+   * the full kind that was not idle before it; false after a minute.
+   */
+  private static boolean aFullSpareBootsAfterAStartHoldingAQueue(Context warm) throws Exception {
     try (Queue<Integer> queue = Multiprocessing.queue()) {
-      var before = java.util.Set.copyOf(org.multiprocessing4j.internal.spawn.SparePool.get().idlePids());
-      Process user = warm.process(() -> queue.put(1)); // holds a handle of shared memory
+      var before = java.util.Set.copyOf(SparePool.get().idlePids());
+      Process user = warm.process(() -> queue.put(1));
       user.start();
       assertThat(queue.get(true, WAIT)).isEqualTo(1);
       assertThat(user.join(WAIT)).isTrue();
-      assertThat(awaitIdleSpareMode("spare", before)).as("the plain start's refill boots the latest kind").isTrue();
-    } finally {
-      assertThat(plain.join(WAIT)).isTrue();
+      return awaitIdleSpareMode("spare", before);
     }
   }
 
@@ -181,7 +187,7 @@ class StartMethodsTest {
   private static boolean awaitIdleSpareMode(String mode, java.util.Set<Long> old) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      for (long pid : org.multiprocessing4j.internal.spawn.SparePool.get().idlePids()) {
+      for (long pid : SparePool.get().idlePids()) {
         if (old.contains(pid)) {
           continue;
         }
