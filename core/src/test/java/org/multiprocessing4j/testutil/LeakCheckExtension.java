@@ -133,14 +133,20 @@ public final class LeakCheckExtension
 
   // ---------------------------------------------------------------------------------- processes
 
-  /** Descendants of this JVM that are not idle warm spares (nor their descendants). */
+  /**
+   * Descendants of this JVM that are not idle warm spares (nor their descendants). The
+   * descendants are listed before the spares: a spare booted in between (the warm start method
+   * boots replacements in the background, as a process exits) is then either missing from both or
+   * in both, never taken for a leftover whose exit the check would wait for in vain.
+   */
   public static List<ProcessHandle> nonSpareDescendants() {
+    List<ProcessHandle> descendants = ProcessHandle.current().descendants().toList();
     Set<Long> spares = new HashSet<>(SparePool.get().idlePids());
     Set<Long> ignored = new HashSet<>(spares);
     for (long pid : spares) {
       ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> ignored.add(d.pid())));
     }
-    return ProcessHandle.current().descendants()
+    return descendants.stream()
         .filter(h -> !ignored.contains(h.pid()))
         .filter(ProcessHandle::isAlive)
         .toList();
