@@ -48,7 +48,8 @@ import org.multiprocessing4j.internal.sync.RobustMutex;
  * 0 there next time round) and releases by advancing HEAD. Because the header (with the length)
  * is written before TAIL moves, a writer killed at any point leaves either nothing or a record
  * whose size is known, which readers skip; a dead writer's mutex is taken over by the next writer
- * (see {@link RobustMutex}). A writer that dies between the parts of a large message leaves
+ * (see {@link RobustMutex}), or, when a reader finds a dead writer's header that TAIL had not
+ * moved past yet, by that reader. A writer that dies between the parts of a large message leaves
  * parts that the reader drops when the next record is not their continuation.
  *
  * <p>Ends: for a pipe, each process holding the write end is counted in the WRITERS table (and
@@ -259,6 +260,28 @@ public final class RingBuffer {
     }
   }
 
+  /**
+   * A reader found at HEAD the header of a record whose writer died after writing it and before
+   * moving TAIL past it (between the two stores of {@link #claim}). The next writer clears such a
+   * header when it takes the dead writer's mutex over ({@link #clearAbandonedClaim}), but there may
+   * never be a next writer (a pipe whose only writer was killed), and the reader would wait for
+   * the commit for ever: it takes the producer mutex over itself and clears the header.
+   *
+   * @return whether the header is gone; false when a live writer holds the producer mutex (it
+   *     took it over from the dead one, and clears the header itself)
+   */
+  private boolean clearDeadWritersClaim() {
+    if (producer.tryLockOrRecover() == RobustMutex.TIMED_OUT) {
+      return false;
+    }
+    try {
+      clearAbandonedClaim();
+    } finally {
+      producer.unlock();
+    }
+    return true;
+  }
+
   // ------------------------------------------------------------------------------ reading
 
   /**
@@ -313,10 +336,18 @@ public final class RingBuffer {
             continue;
           }
           boolean claimed = head - length <= (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
-          if (claimed && !Pids.alive(pid)) {
-            release(head, index, -length); // the writer died while copying: skip its record
-            parts = null;
-          } else if (parts == null && until != Long.MAX_VALUE && System.nanoTime() - until >= 0) {
+          if (!Pids.alive(pid)) {
+            parts = null; // its writer died: no more of its parts come
+            if (claimed) {
+              release(head, index, -length); // the writer died while copying: skip its record
+              continue;
+            }
+            if (clearDeadWritersClaim()) {
+              continue; // it died between its header and TAIL: nothing is left at HEAD now
+            }
+            // else a live writer holds the producer mutex: it took it from the dead one and clears the header
+          }
+          if (parts == null && until != Long.MAX_VALUE && System.nanoTime() - until >= 0) {
             return null;
           }
           patience = SLICE_NANOS; // a writer this slow (stopped, or copying a huge record): ask less often

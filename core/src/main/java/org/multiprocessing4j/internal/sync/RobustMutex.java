@@ -106,6 +106,31 @@ public final class RobustMutex {
   }
 
   /**
+   * Takes the mutex if it is free now or its owner is dead: no waiting, and {@code /proc} is read
+   * only when another process holds it. For one who must repair what a dead owner left and cannot
+   * count on a next owner to come (a ring's reader, see {@code RingBuffer}).
+   *
+   * @return {@link #ACQUIRED}, {@link #RECOVERED}, or {@link #TIMED_OUT} when a live process holds
+   *     it (or, with a local lock, another thread of this JVM)
+   */
+  public int tryLockOrRecover() {
+    if (local != null && !local.tryLock()) {
+      return TIMED_OUT;
+    }
+    if (INT.compareAndSet(segment, word, FREE, Pids.SELF)) {
+      return ACQUIRED;
+    }
+    int owner = (int) INT.getVolatile(segment, word);
+    if (owner != FREE && takeOverFromDead(owner)) {
+      return RECOVERED;
+    }
+    if (local != null) {
+      local.unlock();
+    }
+    return TIMED_OUT;
+  }
+
+  /**
    * Takes the mutex, waiting at most {@code timeoutNanos} (negative: forever).
    *
    * @return {@link #ACQUIRED}, {@link #RECOVERED} or {@link #TIMED_OUT}
@@ -143,11 +168,7 @@ public final class RobustMutex {
         } finally {
           INT.getAndAdd(segment, waiters, -1);
         }
-        if (!changed && !Pids.alive(owner) && INT.compareAndSet(segment, word, owner, Pids.SELF)) {
-          if (deaths != NO_RECORD) {
-            INT.setVolatile(segment, deaths + DEAD_OWNER_AFTER_DEATHS, owner);
-            INT.getAndAdd(segment, deaths, 1);
-          }
+        if (!changed && takeOverFromDead(owner)) {
           done = true;
           return RECOVERED;
         }
@@ -157,6 +178,21 @@ public final class RobustMutex {
         local.unlock();
       }
     }
+  }
+
+  /**
+   * Takes the mutex from {@code owner} if that process is dead and still holds it, and records
+   * the death (when recoveries are recorded).
+   */
+  private boolean takeOverFromDead(int owner) {
+    if (Pids.alive(owner) || !INT.compareAndSet(segment, word, owner, Pids.SELF)) {
+      return false;
+    }
+    if (deaths != NO_RECORD) {
+      INT.setVolatile(segment, deaths + DEAD_OWNER_AFTER_DEATHS, owner);
+      INT.getAndAdd(segment, deaths, 1);
+    }
+    return true;
   }
 
   /** Frees the mutex and wakes one waiter. The caller must hold it. */

@@ -321,6 +321,68 @@ class RingBufferTest {
     assertThat(ring.read(TimeUnit.MILLISECONDS.toNanos(30))).isNull();
   }
 
+  /**
+   * What a writer killed between the two stores of its claim leaves: its record's header at TAIL
+   * (negative length), TAIL not moved past it, and its producer mutex still held. No writer may
+   * ever come to clear it (a pipe whose only writer was killed mid-message).
+   */
+  private static void headerAbandonedBeforeTailMoved(MemorySegment seg, long at, int type, int writerPid) {
+    MemorySegment data = seg.asSlice(RingDescriptor.DATA);
+    data.set(ValueLayout.JAVA_INT, at + RecordDescriptor.TYPE, type);
+    data.set(ValueLayout.JAVA_INT, at + RecordDescriptor.PID, writerPid);
+    data.set(ValueLayout.JAVA_INT, at + RecordDescriptor.SIZE, 100);
+    data.set(ValueLayout.JAVA_INT, at + RecordDescriptor.LENGTH, -RecordDescriptor.recordLength(100));
+    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.TAIL, at);
+    seg.set(ValueLayout.JAVA_INT, RingDescriptor.PRODUCER_MUTEX, writerPid);
+  }
+
+  /** A read in another thread, given at most 10 s: a reader that waits for ever fails the test, not the build. */
+  private static <T> T withinTenSeconds(java.util.concurrent.Callable<T> read) throws Exception {
+    var reader = Executors.newSingleThreadExecutor();
+    try {
+      return reader.submit(read).get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception c ? c : e;
+    } finally {
+      reader.shutdownNow();
+      reader.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPipeWhoseOnlyWriterDiedBeforeMovingTailIsAtEofInsteadOfWaitingForTheCommit() throws Exception {
+    RingBuffer ring = newRing(true);
+    ring.addReader();
+    MemorySegment seg = segmentOf(ring);
+    int deadPid = deadPid();
+    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.WRITERS, ((long) deadPid << 32) | 1);
+    headerAbandonedBeforeTailMoved(seg, 0, RecordDescriptor.MESSAGE, deadPid);
+    assertThatThrownBy(() -> withinTenSeconds(() -> ring.read(-1))).isInstanceOf(RingBuffer.PeerGoneException.class)
+        .hasMessageContaining("every writer");
+    assertThat(ring.hasData()).isFalse();
+  }
+
+  @Test
+  void aWriterDeadBeforeMovingTailInTheMiddleOfALargeMessageLeavesNoPartAndTheTimeoutHolds() throws Exception {
+    RingBuffer ring = newRing(false); // a queue's ring: no ends, the read's timeout ends the wait
+    MemorySegment seg = segmentOf(ring);
+    MemorySegment data = seg.asSlice(RingDescriptor.DATA);
+    int deadPid = deadPid();
+    int first = RecordDescriptor.recordLength(100); // a committed first part ...
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.TYPE, RecordDescriptor.FIRST);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.PID, deadPid);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.SIZE, 100);
+    data.set(ValueLayout.JAVA_INT, RecordDescriptor.LENGTH, first);
+    headerAbandonedBeforeTailMoved(seg, first, RecordDescriptor.MIDDLE, deadPid); // ... and the next one's header
+    long t0 = System.nanoTime();
+    assertThat(withinTenSeconds(() -> ring.read(TimeUnit.MILLISECONDS.toNanos(300)))).isNull();
+    assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    assertThat(ring.hasData()).isFalse();
+    byte[] m = {4, 2};
+    ring.write(m, 0, m.length); // the ring is usable: no dead writer's mutex or header is left
+    assertThat(ring.read(TimeUnit.SECONDS.toNanos(10))).containsExactly(4, 2);
+  }
+
   private MemorySegment segmentOf(RingBuffer ring) throws Exception {
     var f = RingBuffer.class.getDeclaredField("segment");
     f.setAccessible(true);
