@@ -143,12 +143,7 @@ class StartMethodsTest {
   @Test
   void aRefillBootsTheKindOfTheLatestStartEvenWhenAnEarlierStartAskedForIt() throws Exception {
     Context warm = Multiprocessing.getContext("warm");
-    var spares = SparePool.get();
-    spares.prestart();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (spares.idlePids().size() < spares.spares() && System.nanoTime() < deadline) {
-      Thread.sleep(10); // polling: the pool boots them in the background
-    }
+    var spares = prestartSpares();
     // with spares left idle, its refill waits (up to 100 ms) for it to finish: the next start,
     // made meanwhile, asks for no refill of its own
     Process plain = warm.process(() -> java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L));
@@ -159,6 +154,28 @@ class StartMethodsTest {
     } finally {
       assertThat(plain.join(WAIT)).isTrue();
     }
+  }
+
+  @Test
+  void aShutdownOfTheSparesDropsTheRefillAskedForBeforeIt() throws Exception {
+    var spares = prestartSpares();
+    Process p = Multiprocessing.getContext("warm").process(() -> {});
+    p.start(); // asks for a refill, which waits for the process's OS exit
+    spares.shutdown();
+    assertThat(p.join(WAIT)).isTrue();
+    assertThat(spares.awaitRefills(WAIT)).isTrue();
+    assertThat(spares.idlePids()).as("spares booted after the shutdown").isEmpty();
+  }
+
+  /** Boots the warm spares and waits (a minute at most) until they are all idle. */
+  private static SparePool prestartSpares() throws InterruptedException {
+    var spares = SparePool.get();
+    spares.prestart();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (spares.idlePids().size() < spares.spares() && System.nanoTime() < deadline) {
+      Thread.sleep(10); // polling: the pool boots them in the background
+    }
+    return spares;
   }
 
   /**

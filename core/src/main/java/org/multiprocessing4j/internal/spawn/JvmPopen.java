@@ -30,6 +30,8 @@ final class JvmPopen implements Popen {
   private final java.lang.Process process;
   private final ControlServer.ChildLink link;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  /** Done once the child's OS process has ended and its status was read (after {@link #exit}). */
+  private final CompletableFuture<Void> osExit = new CompletableFuture<>();
   /** Whether this parent sent the child SIGKILL ({@link #kill()}). */
   private volatile boolean killed;
 
@@ -44,7 +46,16 @@ final class JvmPopen implements Popen {
       exit.complete(exitCode(p.exitValue(), link.exitCalled(), killed));
       ControlServer.get().forget(p.pid());
       closeStdin();
+      osExit.complete(null);
     }, VIRTUAL);
+  }
+
+  /**
+   * Done once the child's OS process has ended: some milliseconds after {@link #onExit()}, which
+   * the child's DONE message usually completes first. Never completed exceptionally.
+   */
+  CompletableFuture<Void> osExit() {
+    return osExit;
   }
 
   /** Writes the launch frame ({@link LaunchSpec#launchFrame(byte[])}) to the child's stdin, which makes it run the process. */

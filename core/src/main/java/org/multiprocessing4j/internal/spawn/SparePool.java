@@ -28,7 +28,7 @@ import org.multiprocessing4j.ProcessInterruptedException;
  * loaded and its lambda linked; the idle spares get it too when the target's class changes.
  *
  * <p>Overview of implementation: after a start, the replacement spare is booted (and a changed
- * hint sent) only when the started process has finished or {@value #REFILL_DELAY_MS} ms have passed:
+ * hint sent) only when the started process's JVM has exited or {@value #REFILL_DELAY_MS} ms have passed:
  * on a machine with few cores a booting JVM, or a spare decoding a hint, would otherwise take the
  * CPU from the process just started in its first milliseconds.
  */
@@ -43,6 +43,11 @@ public final class SparePool {
   private int target = Integer.getInteger("mp4j.warm.spares", DEFAULT_SPARES);
   /** The child JVM settings the idle spares were booted with ({@link ChildJvm#settingsVersion}). */
   private int settings = ChildJvm.settingsVersion();
+  /**
+   * Counts {@link #shutdown()}s: a refill asked for before one boots nothing (it would otherwise
+   * boot spares after a shutdown, or with settings that have changed since it was asked for).
+   */
+  private int generation;
   /**
    * Whether the last child JVM start (warm or spawn) held a handle of something in shared memory:
    * the kind of spare to boot (see the class comment). True until a start tells.
@@ -105,8 +110,26 @@ public final class SparePool {
 
   /** Kills every idle spare; the pool boots new ones on the next warm start. */
   public synchronized void shutdown() {
+    generation++;
     while (!idle.isEmpty()) {
       kill(idle.poll());
+    }
+  }
+
+  /**
+   * Waits until the refills asked for so far (by warm starts) have run or been dropped: for tests
+   * and benchmarks that look at the spares. One refill runs at a time, in the order asked.
+   *
+   * @return false if they had not within {@code timeout}
+   */
+  public boolean awaitRefills(java.time.Duration timeout) throws InterruptedException {
+    try {
+      REFILLER.submit(() -> {}).get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("an empty task failed on the refill thread", e.getCause());
     }
   }
 
@@ -125,9 +148,9 @@ public final class SparePool {
 
   /**
    * Runs {@code spec} in a spare JVM (of the kind {@code sharedMemory} asks for if one is ready)
-   * and returns its handle; starts a replacement spare, of that kind, once the process has
-   * finished (or soon after). The refill waits on the handle's {@code onExit()},
-   * made here, before the caller can {@code join()}: a process's exit wakes the joiner first.
+   * and returns its handle; starts a replacement spare, of that kind, once the process's JVM has
+   * exited (or {@value #REFILL_DELAY_MS} ms have passed): after {@code join()} has returned, which
+   * the child's DONE message ends some milliseconds before its OS exit.
    */
   JvmPopen take(LaunchSpec spec, String work, boolean sharedMemory, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
@@ -145,12 +168,15 @@ public final class SparePool {
       hint = spec.payload(); // the latest payload of this work: the best hint for a new spare
       hintWork = work;
     }
-    java.util.concurrent.CompletableFuture<Integer> started = java.util.concurrent.CompletableFuture.completedFuture(null);
+    java.util.concurrent.CompletableFuture<?> started = java.util.concurrent.CompletableFuture.completedFuture(null);
     try {
       spare.link.ready.get();
       spare.taken = true;
       var popen = spare.popen;
-      started = popen.onExit();
+      // the OS exit, not the DONE message that ends join(): the replacement's boot (a fork of
+      // this JVM, then a JVM booting) then competes neither with the joiner's wake-up nor with
+      // the child's own exit
+      started = popen.osExit();
       beforeLaunch.accept(spare.process.pid());
       JvmPopen.launch(spare.process, spec.launchFrame(spare.header));
       return popen;
@@ -207,20 +233,20 @@ public final class SparePool {
 
   /**
    * Boots replacement spares (and, for {@code newWork}, sends the idle ones the new hint) on the
-   * {@link #REFILLER} thread (one request after another), once the process just started has finished ({@code startedDone}) or after
+   * {@link #REFILLER} thread (one request after another), once the JVM of the process just started has exited ({@code startedDone}) or after
    * {@value #REFILL_DELAY_MS} ms: starting a JVM costs a fork/exec of this (large) process, which a
    * {@code start()} should not wait for, and a booting JVM or a spare decoding a hint keeps the
    * cores busy for a while, which the process just started should not compete with.
    */
   private void refillInBackground(List<String> cmd, boolean sharedMemory,
-      java.util.concurrent.CompletableFuture<Integer> startedDone, boolean newWork) {
+      java.util.concurrent.CompletableFuture<?> startedDone, boolean newWork) {
     boolean boot = idle.size() < target && !refilling;
     if (!boot && !newWork) {
       return;
     }
     refilling |= boot;
     boolean wait = !idle.isEmpty();
-    int booted = settings;
+    int asked = generation;
     REFILLER.execute(() -> {
       if (wait) {
         try {
@@ -237,7 +263,7 @@ public final class SparePool {
         }
         if (boot) {
           refilling = false;
-          if (booted == settings) {
+          if (asked == generation) {
             // the kind of the latest start, not of the one that asked: a start made while this
             // refill waited asked for none (one refill at a time) and may have changed the kind
             boolean kind = sharedMemoryWork;
@@ -272,10 +298,9 @@ public final class SparePool {
     var link = ControlServer.get().link(p.pid());
     byte[] header = LaunchSpec.lastHeader(); // the next start's most likely: decoded by the spare while it waits
     var spare = new Spare(p, link, header, sharedMemory);
-    p.onExit().thenRun(() -> {
-      if (!spare.taken) {
-        ControlServer.get().forget(p.pid()); // died idle; a started one's JvmPopen forgets it after its exit code
-      }
+    // through the JvmPopen's own wait for the exit (which also forgets the link): each
+    // Process.onExit() costs a thread at the child's exit, when the CPU is wanted elsewhere
+    spare.popen.osExit().thenRun(() -> {
       link.ready.completeExceptionally(new ProcessException("a warm spare JVM (pid " + p.pid()
           + ") exited while booting with status " + p.exitValue()
           + "; run with spawn to see its error output"));
