@@ -60,6 +60,11 @@ final class ProcessPool implements Pool {
   private static final long QUEUED_WORK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** How often the result thread looks at task timeouts and progress while idle. */
   private static final Duration TICK = Duration.ofMillis(100);
+  /**
+   * How long the workers held back at the start ({@link #deferred}) wait at most for the first
+   * worker to be ready.
+   */
+  private static final long DEFER_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** Workers that die before reporting ready, in a row, before the pool gives up. */
   private static final int MAX_STARTUP_FAILURES = 5;
   /** Messages from the result queue handled under one lock at most. */
@@ -78,6 +83,12 @@ final class ProcessPool implements Pool {
   /** Recent average time a chunk took in a worker, for {@link #prefetch()}; 0 before the first (lock). */
   private long avgChunkNanos;
   private final Slot[] slots;
+  /**
+   * Slots whose first worker is held back until a worker is ready (see {@link #bootsAtOnce}); empty
+   * once they were started (lock).
+   */
+  private final ArrayDeque<Slot> deferred = new ArrayDeque<>();
+  private final long createdAt = System.nanoTime();
   private final Object lock = new Object();
   private final ArrayDeque<Chunk> requeued = new ArrayDeque<>();
   private final ArrayDeque<Job> feeding = new ArrayDeque<>();
@@ -136,9 +147,14 @@ final class ProcessPool implements Pool {
     this.slots = new Slot[processes];
     synchronized (lock) {
       try {
+        int atOnce = bootsAtOnce(context, processes, initializer);
         for (int i = 0; i < processes; i++) {
           slots[i] = new Slot(i);
-          startWorker(slots[i]);
+          if (i < atOnce) {
+            startWorker(slots[i]);
+          } else {
+            deferred.add(slots[i]);
+          }
         }
       } catch (RuntimeException e) {
         for (Slot s : slots) {
@@ -155,6 +171,35 @@ final class ProcessPool implements Pool {
   }
 
   // ------------------------------------------------------------------------------ workers
+
+  /**
+   * How many workers the constructor starts; the others start once one is ready. A {@code spawn}
+   * worker is a JVM booting (some 100 ms of CPU, most of it on one core), and the first result
+   * waits for the first worker: with as many booting JVMs as cores, each boots slower (on 2
+   * cores, a pool of 2 gave its first result in 150-250 ms, a pool of 1 in 105-150 ms). So a
+   * {@code spawn} pool boots at most one JVM fewer than there are cores at once (at least one).
+   * With an initializer every worker starts at once: a worker is ready only after it, and
+   * initializers that take long would run one after another.
+   */
+  static int bootsAtOnce(Context context, int processes, SerializableRunnable initializer) {
+    if (initializer != null || !context.getStartMethod().equals(org.multiprocessing4j.internal.spawn.StartMethods.SPAWN)) {
+      return processes;
+    }
+    return Math.min(processes, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+  }
+
+  /**
+   * Starts the workers held back at the pool's start ({@link #bootsAtOnce}), or drops them when
+   * the pool will need no more workers (lock held).
+   */
+  private void startDeferred(List<Runnable> after) {
+    while (!deferred.isEmpty()) {
+      Slot slot = deferred.poll();
+      if (state == State.RUNNING || (state == State.CLOSING && !(jobs.isEmpty() && requeued.isEmpty()))) {
+        replaceWorker(slot, after);
+      }
+    }
+  }
 
   /** Starts a worker process in {@code slot} (lock held). */
   private void startWorker(Slot slot) {
@@ -236,13 +281,28 @@ final class ProcessPool implements Pool {
 
   /**
    * Chunks in flight per worker now: enough that about {@link #QUEUED_WORK_NANOS} of work waits
-   * in each inbox, by the recent average time a chunk took (lock held).
+   * in each inbox, by the recent average time a chunk took (lock held). Before any chunk has
+   * finished, while a worker is still starting, one: the chunks waiting in the first ready
+   * worker's inbox could be long ones that the others, ready a little later, would run at once.
    */
   private int prefetch() {
     if (avgChunkNanos <= 0) {
-      return MIN_PREFETCH;
+      return anyWorkerStarting() ? 1 : MIN_PREFETCH;
     }
     return Math.clamp(QUEUED_WORK_NANOS / avgChunkNanos, MIN_PREFETCH, MAX_PREFETCH);
+  }
+
+  /** Whether a worker is held back or has not reported ready yet (lock held). */
+  private boolean anyWorkerStarting() {
+    if (!deferred.isEmpty()) {
+      return true;
+    }
+    for (Slot s : slots) {
+      if (s.process != null && !s.ready) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Slot freeSlot() {
@@ -497,6 +557,7 @@ final class ProcessPool implements Pool {
         s.idleSince = System.nanoTime();
         s.startupNanos += s.idleSince - s.startedAt;
         startupFailures = 0;
+        startDeferred(after);
       }
       case PoolMessages.Result r -> onResult(r, after);
       case PoolMessages.Exited e -> onExited(e, after);
@@ -535,6 +596,7 @@ final class ProcessPool implements Pool {
       return;
     }
     boolean wasReady = s.ready;
+    startDeferred(after); // the first worker died before it was ready: no reason to hold the others back
     Chunk running = s.inFlight.poll();
     if (running != null) {
       String who = s.process.getName() + " (pid " + s.pid + ")";
@@ -610,7 +672,11 @@ final class ProcessPool implements Pool {
   /** Kills workers whose task is overdue (the timeout option); called on the result thread. */
   private void tick() {
     List<Slot> overdue = new ArrayList<>();
+    List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
+      if (!deferred.isEmpty() && System.nanoTime() - createdAt > DEFER_LIMIT_NANOS) {
+        startDeferred(after); // the first worker is slow to get ready (a busy machine): start the others anyway
+      }
       // jobs cancelled before any of their chunks ran get no result to retire them
       new ArrayList<>(jobs.values()).forEach(this::retireIfFinished);
       if (taskTimeout != null) {
@@ -625,6 +691,7 @@ final class ProcessPool implements Pool {
       }
       finishIfDone();
     }
+    after.forEach(ProcessPool::runCallback);
     for (Slot s : overdue) {
       s.process.kill();
     }

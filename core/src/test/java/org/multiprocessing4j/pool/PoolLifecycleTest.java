@@ -116,6 +116,42 @@ class PoolLifecycleTest {
   }
 
   @Test
+  void aSpawnPoolHoldsBackWorkersOnlyWhileBootingThemAllAtOnceWouldShareTooFewCores() {
+    Context spawn = Multiprocessing.getContext("spawn");
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(ProcessPool.bootsAtOnce(spawn, 8, null)).isEqualTo(Math.min(8, Math.max(1, cores - 1)));
+    assertThat(ProcessPool.bootsAtOnce(spawn, 1, null)).isEqualTo(1);
+    assertThat(ProcessPool.bootsAtOnce(spawn, 8, () -> { })).as("with an initializer").isEqualTo(8);
+    assertThat(ProcessPool.bootsAtOnce(WARM, 8, null)).as("warm: spares are booted already").isEqualTo(8);
+  }
+
+  @Test
+  void aSpawnPoolStartsTheWorkersItHeldBackSoThatAllRunAtOnce() {
+    // each task waits at a barrier for the other: both return only if both workers run
+    try (Pool pool = Multiprocessing.getContext("spawn").pool(2);
+        org.multiprocessing4j.Barrier barrier = Multiprocessing.barrier(2)) {
+      var pids = pool.map(i -> {
+        barrier.await(Duration.ofSeconds(60));
+        return pid();
+      }, List.of(1, 2), 1);
+      assertThat(new HashSet<>(pids)).hasSize(2);
+    }
+  }
+
+  @Test
+  void aSpawnPoolClosedOrTerminatedRightAwayEndsWithoutItsHeldBackWorkers() {
+    Pool closed = Multiprocessing.getContext("spawn").pool(2);
+    closed.close();
+    closed.join();
+    assertThat(closed.isTerminated()).isTrue();
+    Pool terminated = Multiprocessing.getContext("spawn").pool(2);
+    terminated.terminate();
+    terminated.join();
+    assertThat(terminated.isTerminated()).isTrue();
+    // the leak check after each test fails it if a worker, held back or not, is still running
+  }
+
+  @Test
   void threadContextPoolRunsOnThreads() {
     try (Pool pool = Multiprocessing.getContext("thread").pool(2)) {
       assertThat(pool.map(x -> pid(), List.of(1, 2, 3))).containsOnly(pid());
