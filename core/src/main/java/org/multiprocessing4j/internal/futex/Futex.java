@@ -28,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Two ways of blocking, chosen once per JVM (see {@link #usesFutex()}):
  * <ul>
  *   <li><b>futex</b>: a short spin, then {@code FUTEX_WAIT} on the word; wakers call
- *       {@code FUTEX_WAKE}. Used when native access is enabled for the library
+ *       {@code FUTEX_WAKE}. Until the downcall is linked (on a daemon thread, from the first
+ *       wait or wake: tens of milliseconds in a young JVM) waits poll and wakes do nothing, as
+ *       below. Used when native access is enabled for the library
  *       ({@code --enable-native-access=org.multiprocessing4j} on the module path,
  *       {@code --enable-native-access=ALL-UNNAMED} on the class path); child JVMs always get it.
  *   <li><b>polling</b>: a short spin, a few yields, then {@link LockSupport#parkNanos} with
@@ -75,6 +77,17 @@ public final class Futex {
   /** Tests only: poll even where futexes could be used. */
   private static volatile boolean forcePolling;
 
+  /**
+   * Whether the futex downcall is linked and was called once. That takes a young JVM 35-50 ms
+   * (with an AOT cache; ~90 ms without one), so the first {@link #await} or {@link #wake} that
+   * needs it has it linked on a daemon thread ({@link #linked()}) and goes on as in polling mode
+   * meanwhile: a wait polls, a wake does nothing (a futex waiter in another process sees the
+   * change within its {@value #FUTEX_SLICE_MILLIS} ms slice, as it does when the waker polls).
+   * {@link #waitOnce} links it on the caller's thread.
+   */
+  private static volatile boolean linked;
+  private static final java.util.concurrent.atomic.AtomicBoolean LINKING = new java.util.concurrent.atomic.AtomicBoolean();
+
   private Futex() {}
 
   /** What one {@link #waitOnce} ended with. */
@@ -95,6 +108,33 @@ public final class Futex {
    */
   public static boolean usesFutex() {
     return NATIVE && !forcePolling;
+  }
+
+  /**
+   * Whether the futex downcall is ready; if not, has it linked on a daemon thread (once) and
+   * returns false until that is done.
+   */
+  private static boolean linked() {
+    if (linked) {
+      return true;
+    }
+    if (!LINKING.get() && LINKING.compareAndSet(false, true)) {
+      Thread.ofPlatform().daemon().name("mp4j-futex-link").start(() -> {
+        try {
+          FutexCalls.link();
+        } catch (RuntimeException | Error e) {
+          // the next call makes the downcall itself and reports what is wrong
+        } finally {
+          linked = true;
+        }
+      });
+    }
+    return false;
+  }
+
+  /** Tests only: whether the futex downcall is linked yet (does not set its linking off). */
+  static boolean linkedYet() {
+    return linked;
   }
 
   /** Tests only: makes this JVM poll (true) or use futexes where it can (false). */
@@ -130,7 +170,8 @@ public final class Futex {
     }
     boolean forever = timeoutNanos < 0;
     long deadline = forever ? 0 : System.nanoTime() + timeoutNanos;
-    boolean futex = usesFutex() && !Thread.currentThread().isVirtual();
+    boolean canFutex = usesFutex() && !Thread.currentThread().isVirtual();
+    boolean futex = canFutex && linked();
     int yields = 0;
     long park = FIRST_PARK_NANOS;
     while (true) {
@@ -154,6 +195,7 @@ public final class Futex {
       if (load(segment, offset) != expected) {
         return true;
       }
+      futex |= canFutex && linked; // linked on its thread meanwhile
     }
   }
 
@@ -180,6 +222,7 @@ public final class Futex {
           + " run with --enable-native-access=org.multiprocessing4j (module path) or =ALL-UNNAMED (class path)");
     }
     int r = FutexCalls.futexWait(segment.address() + offset, expected, timeoutNanos);
+    linked = true;
     return switch (r) {
       case 0 -> WaitResult.WOKEN;
       case FutexCalls.EAGAIN -> WaitResult.VALUE_CHANGED;
@@ -201,7 +244,7 @@ public final class Futex {
     if (count <= 0) {
       throw new IllegalArgumentException("wake count must be positive, not " + count);
     }
-    if (!usesFutex()) {
+    if (!usesFutex() || !linked()) {
       return 0;
     }
     int r = FutexCalls.futexWake(segment.address() + offset, count);

@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.futex;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -111,6 +112,16 @@ final class FutexCalls {
       return r == SYSCALL_FAILED ? -(int) Binding.ERRNO.get(state, 0L) : (int) r;
     } catch (Throwable t) {
       throw rethrow(t);
+    }
+  }
+
+  /**
+   * Links the downcall and makes it once, a {@code FUTEX_WAKE} of nobody on a word of its own:
+   * a young JVM's first call costs milliseconds too.
+   */
+  static void link() {
+    try (Arena arena = Arena.ofConfined()) {
+      futexWake(arena.allocate(JAVA_INT).address(), 1);
     }
   }
 

@@ -34,4 +34,12 @@ class FutexNativeAccessTest {
     assertThat(r.stdout().strip()).isEqualTo("usesFutex=true timedOut=true changed=true");
     assertThat(r.exitCode()).isZero();
   }
+
+  @Test
+  void aYoungJvmLinksTheFutexCallOnADaemonThreadAndWaitsWorkBeforeAndAfter() {
+    var r = TestJvms.run(List.of("--enable-native-access=ALL-UNNAMED"), FutexLinkMain.class);
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.stdout().strip()).isEqualTo("linkedAtStart=false before=true linked=true after=true");
+    assertThat(r.exitCode()).isZero();
+  }
 }
