@@ -61,6 +61,15 @@ final class ProcessPool implements Pool {
   /** How often the result thread looks at task timeouts and progress while idle. */
   private static final Duration TICK = Duration.ofMillis(100);
   /**
+   * How long the result thread waits at a time shortly after a worker started or got ready
+   * ({@link #YOUNG_WORKER_NANOS}): a young worker's wake may be skipped (its futex call is still
+   * being linked, see {@code Futex}), and a wait on the result queue then sees its message only
+   * when its slice (10 ms) ends.
+   */
+  private static final Duration YOUNG_WORKER_WAIT = Duration.ofMillis(1);
+  /** How long after a worker's start or Ready the result thread waits in {@link #YOUNG_WORKER_WAIT}s. */
+  private static final long YOUNG_WORKER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /**
    * How long the workers held back at the start ({@link #deferred}) wait at most for the first
    * worker to be ready.
    */
@@ -89,6 +98,10 @@ final class ProcessPool implements Pool {
    */
   private final ArrayDeque<Slot> deferred = new ArrayDeque<>();
   private final long createdAt = System.nanoTime();
+  /** Until when ({@link System#nanoTime()}) the result thread waits in short slices (see {@link #YOUNG_WORKER_WAIT}). */
+  private volatile long youngWorkersUntil;
+  /** Set by a worker's Ready: start the held-back workers once the ready one has its work (lock). */
+  private boolean startDeferredAfterDispatch;
   private final Object lock = new Object();
   private final ArrayDeque<Chunk> requeued = new ArrayDeque<>();
   private final ArrayDeque<Job> feeding = new ArrayDeque<>();
@@ -223,6 +236,7 @@ final class ProcessPool implements Pool {
     slot.process = p;
     int generation = slot.generation;
     slot.startedAt = System.nanoTime();
+    youngWorkersUntil = slot.startedAt + YOUNG_WORKER_NANOS;
     p.start();
     workerPids.add(p.pid());
     p.onExit().thenRun(() -> results.put(new PoolMessages.Exited(id, generation, p.exitCode())));
@@ -471,13 +485,17 @@ final class ProcessPool implements Pool {
 
   private void handleResults() {
     var batch = new ArrayList<Object>();
+    long lastTick = System.nanoTime();
     try {
       while (true) {
         Object message;
         try {
-          message = results.get(true, TICK);
+          message = results.get(true, System.nanoTime() - youngWorkersUntil < 0 ? YOUNG_WORKER_WAIT : TICK);
         } catch (QueueEmptyException e) {
-          tick();
+          if (System.nanoTime() - lastTick >= TICK.toNanos()) {
+            lastTick = System.nanoTime();
+            tick();
+          }
           continue;
         }
         // whatever else has arrived is handled with it: one lock, one dispatch, one flush
@@ -537,6 +555,7 @@ final class ProcessPool implements Pool {
     if (!toFlush.isEmpty()) {
       flushWithoutWaiting(toFlush);
     }
+    startDeferredAfterDispatch();
     if (progress != null) {
       var shown = jobs();
       Job finished = anyResult ? lastFinished.getAndSet(null) : null;
@@ -545,6 +564,22 @@ final class ProcessPool implements Pool {
       }
       progress.show(shown);
     }
+  }
+
+  /**
+   * Starts the held-back workers after a worker's Ready was handled and its first work sent: a
+   * start (a fork of this JVM) before that would delay the first result by some milliseconds.
+   */
+  private void startDeferredAfterDispatch() {
+    List<Runnable> after = new ArrayList<>();
+    synchronized (lock) {
+      if (!startDeferredAfterDispatch) {
+        return;
+      }
+      startDeferredAfterDispatch = false;
+      startDeferred(after);
+    }
+    after.forEach(ProcessPool::runCallback);
   }
 
   /** Handles one message from the result queue (lock held). */
@@ -557,7 +592,8 @@ final class ProcessPool implements Pool {
         s.idleSince = System.nanoTime();
         s.startupNanos += s.idleSince - s.startedAt;
         startupFailures = 0;
-        startDeferred(after);
+        startDeferredAfterDispatch = !deferred.isEmpty();
+        youngWorkersUntil = System.nanoTime() + YOUNG_WORKER_NANOS;
       }
       case PoolMessages.Result r -> onResult(r, after);
       case PoolMessages.Exited e -> onExited(e, after);
