@@ -3,6 +3,8 @@ package org.multiprocessing4j.pool;
 import java.io.Serializable;
 import java.util.List;
 import java.util.function.Function;
+import org.multiprocessing4j.SimpleQueue;
+import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.pickle.Codec;
 
 /**
@@ -20,6 +22,29 @@ final class PoolMessages {
   private static final Object[] NO_FIELDS = {};
 
   private PoolMessages() {}
+
+  /**
+   * A worker process's target: {@link PoolWorker#run} with these arguments. A message rather than
+   * a lambda: a young worker JVM decodes it without spinning the lambda's class, nor loading the
+   * pool's classes for the lambda's {@code $deserializeLambda$} (traced: ~13 ms of a spawned
+   * worker's decode went to the lambda and the classes around it).
+   */
+  record Start(int worker, SimpleQueue<Object> inbox, SimpleQueue<Object> results,
+      SerializableRunnable initializer, int maxTasks) implements SerializableRunnable, Codec.Portable {
+    static {
+      Factory.register(Start.class, Factory.START);
+    }
+
+    @Override
+    public void run() {
+      PoolWorker.run(worker, inbox, results, initializer, maxTasks);
+    }
+
+    @Override
+    public Object[] portableFields() {
+      return new Object[] {worker, inbox, results, initializer, maxTasks};
+    }
+  }
 
   /** Pool → worker: the function of job {@code job}, sent once per worker and job. */
   record Func(long job, Serializable func) implements Serializable, Codec.Portable {
@@ -138,6 +163,7 @@ final class PoolMessages {
     static final int RESULT = 5;
     static final int EXITED = 6;
     static final int SHUTDOWN = 7;
+    static final int START = 8;
 
     private final int kind;
 
@@ -161,6 +187,8 @@ final class PoolMessages {
         case RESULT -> new Result((Long) f[0], (Integer) f[1], (Integer) f[2], (Boolean) f[3], f[4], (Long) f[5]);
         case EXITED -> new Exited((Integer) f[0], (Integer) f[1], (Integer) f[2]);
         case SHUTDOWN -> new Shutdown();
+        case START -> new Start((Integer) f[0], (SimpleQueue<Object>) f[1], (SimpleQueue<Object>) f[2],
+            (SerializableRunnable) f[3], (Integer) f[4]);
         default -> throw new IllegalStateException("no pool message of kind " + kind);
       };
     }

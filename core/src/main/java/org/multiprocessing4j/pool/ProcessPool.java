@@ -225,11 +225,8 @@ final class ProcessPool implements Pool {
     slot.funcsSent.clear();
     slot.outbox.clear();
     RingQueue<Object> inbox = RingQueue.createSimple();
-    RingQueue<Object> out = results;
     int id = slot.id;
-    SerializableRunnable init = initializer;
-    int max = maxTasks;
-    Process p = context.process(() -> PoolWorker.run(id, inbox, out, init, max),
+    Process p = context.process(new PoolMessages.Start(id, inbox, results, initializer, maxTasks),
         "PoolWorker-" + WORKER_NAMES.incrementAndGet());
     p.setDaemon(true);
     slot.inbox = inbox;

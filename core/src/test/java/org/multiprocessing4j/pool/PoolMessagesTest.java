@@ -26,7 +26,8 @@ class PoolMessagesTest {
         new PoolMessages.Result(8L, 0, 0, false, "a failure described by a string", 2L),
         new PoolMessages.Exited(1, 2, -9),
         new PoolMessages.Exited(0, 0, null),
-        new PoolMessages.Shutdown());
+        new PoolMessages.Shutdown(),
+        new PoolMessages.Start(1, null, null, null, 5)); // the queues' own form is tested with them
 
     for (Object m : messages) {
       byte[] bytes = Codec.encode(m, "a pool message");

@@ -306,9 +306,7 @@ public final class ChildMain {
   static final List<String> WORKER_CLASSES = List.of(
       "org.multiprocessing4j.internal.queue.RingQueue", "org.multiprocessing4j.internal.shm.ShmSegment",
       "org.multiprocessing4j.internal.futex.Spin", "org.multiprocessing4j.pool.PoolWorker",
-      // a worker's target is a lambda of the pool's class, which the worker loads to rebuild it
-      "org.multiprocessing4j.pool.ProcessPool",
-      "org.multiprocessing4j.pool.PoolMessages$Ready", "org.multiprocessing4j.pool.PoolMessages$Func",
+      "org.multiprocessing4j.pool.PoolMessages$Start", "org.multiprocessing4j.pool.PoolMessages$Ready", "org.multiprocessing4j.pool.PoolMessages$Func",
       "org.multiprocessing4j.pool.PoolMessages$Task", "org.multiprocessing4j.pool.PoolMessages$Forget",
       "org.multiprocessing4j.pool.PoolMessages$Stop", "org.multiprocessing4j.pool.PoolMessages$Result",
       "org.multiprocessing4j.pool.PoolMessages$Exited", "org.multiprocessing4j.pool.PoolMessages$Shutdown");
