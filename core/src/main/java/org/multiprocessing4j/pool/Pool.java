@@ -188,7 +188,11 @@ public interface Pool extends ExecutorService, AutoCloseable {
       return this;
     }
 
-    /** Starts the workers and returns the pool. */
+    /**
+     * Starts the workers and returns the pool. A {@code spawn} pool without an initializer on a
+     * machine with fewer cores than workers starts some of them when work needs them (see the
+     * README's Pool section): JVMs booting side by side would each boot slower.
+     */
     public Pool build() {
       return new ProcessPool(context, processes, initializer, maxTasksPerChild, taskTimeout, progress);
     }

@@ -41,7 +41,9 @@ import org.multiprocessing4j.pool.Jobs.Job;
  * {@link RingQueue}); all workers answer through one result queue. The pool hands a chunk to the
  * slot with the fewest chunks in flight, at most {@link #prefetch()} per worker (so a worker finds
  * its next chunks waiting: two for long chunks, up to {@link #MAX_PREFETCH} for short ones, so
- * that small tasks are not paced by the round trip to the worker), sending the job's function first if that worker has not had it. One
+ * that small tasks are not paced by the round trip to the worker; one while a worker is starting
+ * and no chunk has finished), sending the job's function first if that worker has not had it. A
+ * {@code spawn} pool may hold some workers back at its start ({@link #bootsAtOnce}). One
  * result thread reads the result queue, completes jobs, runs callbacks (outside the pool's lock)
  * and hands out more chunks. When a worker's process ends, the pool posts an {@code Exited}
  * message into the same result queue, behind every result the worker sent before it died: the
@@ -52,7 +54,10 @@ import org.multiprocessing4j.pool.Jobs.Job;
  * full inbox gives up when the worker is seen dead.
  */
 final class ProcessPool implements Pool {
-  /** Chunks in flight per worker at least: the one running and one waiting in its inbox. */
+  /**
+   * Chunks in flight per worker at least (the one running and one waiting in its inbox), once a
+   * chunk has finished or no worker is starting (see {@link #prefetch()}).
+   */
   private static final int MIN_PREFETCH = 2;
   /** Chunks in flight per worker at most (short chunks). */
   private static final int MAX_PREFETCH = 64;
@@ -70,8 +75,8 @@ final class ProcessPool implements Pool {
   /** How long after a worker's start or Ready the result thread waits in {@link #YOUNG_WORKER_WAIT}s. */
   private static final long YOUNG_WORKER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /**
-   * How long the workers held back at the start ({@link #deferred}) wait at most for the first
-   * worker to be ready.
+   * How long the workers held back at the start ({@link #deferred}) wait at most for a worker to
+   * be ready before waiting work starts them anyway.
    */
   private static final long DEFER_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** Workers that die before reporting ready, in a row, before the pool gives up. */
@@ -100,7 +105,7 @@ final class ProcessPool implements Pool {
   private final long createdAt = System.nanoTime();
   /** Until when ({@link System#nanoTime()}) the result thread waits in short slices (see {@link #YOUNG_WORKER_WAIT}). */
   private volatile long youngWorkersUntil;
-  /** Set by a worker's Ready: start the held-back workers once the ready one has its work (lock). */
+  /** Set by a dispatch that left work waiting: start the held-back workers after the flush (lock). */
   private boolean startDeferredAfterDispatch;
   private final Object lock = new Object();
   private final ArrayDeque<Chunk> requeued = new ArrayDeque<>();
@@ -186,11 +191,13 @@ final class ProcessPool implements Pool {
   // ------------------------------------------------------------------------------ workers
 
   /**
-   * How many workers the constructor starts; the others start once one is ready. A {@code spawn}
+   * How many workers the constructor starts (the others: see below). A {@code spawn}
    * worker is a JVM booting (some 100 ms of CPU, most of it on one core), and the first result
    * waits for the first worker: with as many booting JVMs as cores, each boots slower (on 2
    * cores, a pool of 2 gave its first result in 150-250 ms, a pool of 1 in 105-150 ms). So a
-   * {@code spawn} pool boots at most one JVM fewer than there are cores at once (at least one).
+   * {@code spawn} pool boots at most one JVM fewer than there are cores at once (at least one);
+   * the others start when work waits that the started ones have no room for, once one of them is
+   * ready (or the pool is 2 s old): a pool that never has more work than that does not boot them.
    * With an initializer every worker starts at once: a worker is ready only after it, and
    * initializers that take long would run one after another.
    */
@@ -199,6 +206,32 @@ final class ProcessPool implements Pool {
       return processes;
     }
     return Math.min(processes, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+  }
+
+  /**
+   * Whether the held-back workers should start now (lock held): once a worker is ready (or the
+   * pool is 2 s old, {@link #DEFER_LIMIT_NANOS}) and work waits that no worker has room for. Not
+   * without work: a short-lived pool's close would wait for a JVM booting only to be told to stop.
+   */
+  private boolean heldBackWorkersWanted() {
+    if (deferred.isEmpty()) {
+      return false;
+    }
+    boolean anyReady = false;
+    for (Slot s : slots) {
+      anyReady |= s.process != null && s.ready;
+    }
+    return (anyReady || System.nanoTime() - createdAt > DEFER_LIMIT_NANOS) && workWaiting();
+  }
+
+  /** Whether a chunk is waiting to be handed out (lock held); it stays first in line. */
+  private boolean workWaiting() {
+    Chunk c = nextChunk();
+    if (c == null) {
+      return false;
+    }
+    requeued.addFirst(c);
+    return true;
   }
 
   /**
@@ -255,6 +288,7 @@ final class ProcessPool implements Pool {
       immediate.run();
     }
     flush(toFlush);
+    startDeferredAfterDispatch();
     return job;
   }
 
@@ -266,6 +300,7 @@ final class ProcessPool implements Pool {
     while (true) {
       Slot slot = freeSlot();
       if (slot == null) {
+        startDeferredAfterDispatch |= heldBackWorkersWanted();
         break;
       }
       Chunk chunk = nextChunk();
@@ -564,8 +599,9 @@ final class ProcessPool implements Pool {
   }
 
   /**
-   * Starts the held-back workers after a worker's Ready was handled and its first work sent: a
-   * start (a fork of this JVM) before that would delay the first result by some milliseconds.
+   * Starts the held-back workers when a dispatch left work waiting ({@link #heldBackWorkersWanted}),
+   * after the work it handed out was sent: a start (a fork of this JVM) before that would delay
+   * the first result by some milliseconds.
    */
   private void startDeferredAfterDispatch() {
     List<Runnable> after = new ArrayList<>();
@@ -589,7 +625,6 @@ final class ProcessPool implements Pool {
         s.idleSince = System.nanoTime();
         s.startupNanos += s.idleSince - s.startedAt;
         startupFailures = 0;
-        startDeferredAfterDispatch = !deferred.isEmpty();
         youngWorkersUntil = System.nanoTime() + YOUNG_WORKER_NANOS;
       }
       case PoolMessages.Result r -> onResult(r, after);
@@ -629,7 +664,9 @@ final class ProcessPool implements Pool {
       return;
     }
     boolean wasReady = s.ready;
-    startDeferred(after); // the first worker died before it was ready: no reason to hold the others back
+    if (heldBackWorkersWanted()) {
+      startDeferred(after); // work waits, and this worker's is handed out again
+    }
     Chunk running = s.inFlight.poll();
     if (running != null) {
       String who = s.process.getName() + " (pid " + s.pid + ")";
@@ -707,8 +744,8 @@ final class ProcessPool implements Pool {
     List<Slot> overdue = new ArrayList<>();
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
-      if (!deferred.isEmpty() && System.nanoTime() - createdAt > DEFER_LIMIT_NANOS) {
-        startDeferred(after); // the first worker is slow to get ready (a busy machine): start the others anyway
+      if (heldBackWorkersWanted()) {
+        startDeferred(after); // e.g. the first worker is slow to get ready (a busy machine) and work waits
       }
       // jobs cancelled before any of their chunks ran get no result to retire them
       new ArrayList<>(jobs.values()).forEach(this::retireIfFinished);

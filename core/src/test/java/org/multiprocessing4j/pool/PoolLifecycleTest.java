@@ -139,6 +139,20 @@ class PoolLifecycleTest {
   }
 
   @Test
+  void aSpawnPoolWithNoWorkWaitingBootsNoHeldBackWorker() {
+    Context spawn = Multiprocessing.getContext("spawn");
+    org.junit.jupiter.api.Assumptions.assumeTrue(ProcessPool.bootsAtOnce(spawn, 2, null) == 1,
+        "a pool of 2 holds a worker back only on 2 cores or fewer");
+    Pool pool = spawn.pool(2);
+    assertThat(pool.apply(() -> 7)).isEqualTo(7);
+    pool.close(); // no work waited: the held-back worker is never booted, and close does not wait for one
+    pool.join();
+    var insights = pool.insights();
+    assertThat(insights.get(0).pid()).isNotNull();
+    assertThat(insights.get(1).pid()).as("the held-back worker").isNull();
+  }
+
+  @Test
   void aSpawnPoolClosedOrTerminatedRightAwayEndsWithoutItsHeldBackWorkers() {
     Pool closed = Multiprocessing.getContext("spawn").pool(2);
     closed.close();

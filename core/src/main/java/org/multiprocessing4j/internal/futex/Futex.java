@@ -78,7 +78,8 @@ public final class Futex {
   private static volatile boolean forcePolling;
 
   /**
-   * Whether the futex downcall is linked and was called once. That takes a young JVM 35-50 ms
+   * Whether the linking of the futex downcall has ended (if it failed, the next call makes the
+   * downcall itself and reports why). Linking takes a young JVM 35-50 ms
    * (with an AOT cache; ~90 ms without one), so the first {@link #await} or {@link #wake} that
    * needs it has it linked on a daemon thread ({@link #linked()}) and goes on as in polling mode
    * meanwhile: a wait polls, a wake does nothing (a futex waiter in another process sees the
@@ -234,10 +235,12 @@ public final class Futex {
 
   /**
    * Wakes up to {@code count} waiters blocked in {@code FUTEX_WAIT} on the word, in any process.
-   * Call it after changing the word. Does nothing (returns 0) in polling mode: polling waiters see
-   * the change by themselves.
+   * Call it after changing the word. Does nothing (returns 0) in polling mode, where polling
+   * waiters see the change by themselves, and while the downcall is being linked (see
+   * {@link #linked}), where futex waiters in other processes see it within their
+   * {@value #FUTEX_SLICE_MILLIS} ms slice.
    *
-   * @return the number of waiters woken
+   * @return the number of waiters woken (0 when the call was not made)
    */
   public static int wake(MemorySegment segment, long offset, int count) {
     checkWord(segment, offset);

@@ -28,7 +28,7 @@ import org.multiprocessing4j.ProcessInterruptedException;
  * loaded and its lambda linked; the idle spares get it too when the target's class changes.
  *
  * <p>Overview of implementation: after a start, the replacement spare is booted (and a changed
- * hint sent) only when the started process's JVM has exited or {@value #REFILL_DELAY_MS} ms have passed:
+ * hint sent), while other spares are idle, only when the started process's JVM has exited or {@value #REFILL_DELAY_MS} ms have passed:
  * on a machine with few cores a booting JVM, or a spare decoding a hint, would otherwise take the
  * CPU from the process just started in its first milliseconds.
  */
@@ -45,7 +45,7 @@ public final class SparePool {
   private int settings = ChildJvm.settingsVersion();
   /**
    * Counts {@link #shutdown()}s: a refill asked for before one boots nothing (it would otherwise
-   * boot spares after a shutdown, or with settings that have changed since it was asked for).
+   * boot spares after a shutdown, or after a start that found the settings changed).
    */
   private int generation;
   /**
@@ -149,8 +149,8 @@ public final class SparePool {
   /**
    * Runs {@code spec} in a spare JVM (of the kind {@code sharedMemory} asks for if one is ready)
    * and returns its handle; starts a replacement spare, of that kind, once the process's JVM has
-   * exited (or {@value #REFILL_DELAY_MS} ms have passed): after {@code join()} has returned, which
-   * the child's DONE message ends some milliseconds before its OS exit.
+   * exited (or {@value #REFILL_DELAY_MS} ms have passed) while other spares are idle, else at once.
+   * The OS exit comes some milliseconds after the child's DONE message, which ends {@code join()}.
    */
   JvmPopen take(LaunchSpec spec, String work, boolean sharedMemory, java.util.function.LongConsumer beforeLaunch) {
     Spare spare;
@@ -267,7 +267,10 @@ public final class SparePool {
             // the kind of the latest start, not of the one that asked: a start made while this
             // refill waited asked for none (one refill at a time) and may have changed the kind
             boolean kind = sharedMemoryWork;
-            refill(kind == sharedMemory ? cmd : currentCommand(kind, null), kind);
+            // settings changed since the ask (setExecutable, setJvmOptions): the current command,
+            // which also kills the idle spares booted with the old one
+            boolean same = kind == sharedMemory && ChildJvm.settingsVersion() == settings;
+            refill(same ? cmd : currentCommand(kind, null), kind);
           }
         }
       }
