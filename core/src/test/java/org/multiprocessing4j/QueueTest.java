@@ -57,6 +57,20 @@ class QueueTest {
   }
 
   @Test
+  void aNullItemComesOutAsNullNotAsAnEmptyQueue() {
+    // Python's q.put(None); get() tells "no item" (QueueEmptyException) from an item that is null
+    try (Queue<Object> q = Multiprocessing.queue(); SimpleQueue<Object> s = Multiprocessing.simpleQueue()) {
+      q.put(null);
+      q.put("after");
+      assertThat(q.get(true, Duration.ofSeconds(60))).isNull();
+      assertThat(q.get(true, Duration.ofSeconds(60))).isEqualTo("after");
+      assertThatThrownBy(q::getNowait).isInstanceOf(QueueEmptyException.class);
+      s.put(null);
+      assertThat(s.get()).isNull();
+    }
+  }
+
+  @Test
   void itemsOfEverySizeComeOutWholeWhatEverCameBefore() {
     // small items are read through the getting thread's buffer, which grows up to 64 KiB; larger
     // ones come in arrays of their own

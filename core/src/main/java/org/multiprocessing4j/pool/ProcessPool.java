@@ -24,7 +24,6 @@ import org.multiprocessing4j.Process;
 import org.multiprocessing4j.ProcessException;
 import org.multiprocessing4j.ProcessInterruptedException;
 import org.multiprocessing4j.ProcessTimeoutException;
-import org.multiprocessing4j.QueueEmptyException;
 import org.multiprocessing4j.function.SerializableBiFunction;
 import org.multiprocessing4j.function.SerializableCallable;
 import org.multiprocessing4j.function.SerializableFunction;
@@ -520,10 +519,9 @@ final class ProcessPool implements Pool {
     long lastTick = System.nanoTime();
     try {
       while (true) {
-        Object message;
-        try {
-          message = results.get(true, System.nanoTime() - youngWorkersUntil < 0 ? YOUNG_WORKER_WAIT : TICK);
-        } catch (QueueEmptyException e) {
+        Object message = results.getOrNull(
+            (System.nanoTime() - youngWorkersUntil < 0 ? YOUNG_WORKER_WAIT : TICK).toNanos());
+        if (message == null) {
           if (System.nanoTime() - lastTick >= TICK.toNanos()) {
             lastTick = System.nanoTime();
             tick();

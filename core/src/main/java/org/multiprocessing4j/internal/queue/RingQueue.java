@@ -286,15 +286,35 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   @Override
   @SuppressWarnings("unchecked")
   public E get(boolean block, Duration timeout) {
-    checkOpen("get");
     long nanos = !block ? 0 : timeout == null ? -1 : Math.max(0, timeout.toNanos());
+    Object item = next(nanos);
+    if (item == NONE) {
+      throw new QueueEmptyException(this + " is empty" + (block ? " after waiting " + timeout : ""));
+    }
+    return (E) item; // null when null was put, as in Python
+  }
+
+  /**
+   * The next item, waiting at most {@code timeoutNanos} (negative: forever), or null when none
+   * came; throws no {@code QueueEmptyException}. For queues whose items are never null (the pool's
+   * result queue, whose thread waits in short slices: an exception per slice is work for nothing).
+   */
+  @SuppressWarnings("unchecked")
+  public E getOrNull(long timeoutNanos) {
+    Object item = next(timeoutNanos);
+    return item == NONE ? null : (E) item;
+  }
+
+  /** What {@link #next} returns when no item came. */
+  private static final Object NONE = new Object();
+
+  /** The next item (which may be null), waiting at most {@code timeoutNanos}, or {@link #NONE}. */
+  private Object next(long timeoutNanos) {
+    checkOpen("get");
     ReadBuffer buffer = ReadBuffer.take();
     try {
-      byte[] bytes = buffer.read(ring, nanos);
-      if (bytes == null) {
-        throw new QueueEmptyException(this + " is empty" + (block ? " after waiting " + timeout : ""));
-      }
-      return received(bytes, buffer.length());
+      byte[] bytes = buffer.read(ring, timeoutNanos);
+      return bytes == null ? NONE : received(bytes, buffer.length());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException("interrupted while getting from " + this, e);
@@ -307,22 +327,9 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
    * The next item if one is there now, else null; never waits, throws no
    * {@code QueueEmptyException}. For queues whose items are never null (the pool's result queue).
    */
-  @SuppressWarnings("unchecked")
   public E pollOrNull() {
     checkOpen("get");
-    if (!ring.hasData()) {
-      return null;
-    }
-    ReadBuffer buffer = ReadBuffer.take();
-    try {
-      byte[] bytes = buffer.read(ring, 0);
-      return bytes == null ? null : received(bytes, buffer.length());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProcessInterruptedException("interrupted while getting from " + this, e);
-    } finally {
-      buffer.release();
-    }
+    return ring.hasData() ? getOrNull(0) : null;
   }
 
   /** Counts a message taken from the ring as gone from the queue (a slot freed) and decodes it. */
