@@ -104,8 +104,6 @@ final class ProcessPool implements Pool {
   private final long createdAt = System.nanoTime();
   /** Until when ({@link System#nanoTime()}) the result thread waits in short slices (see {@link #YOUNG_WORKER_WAIT}). */
   private volatile long youngWorkersUntil;
-  /** Set by a dispatch that left work waiting: start the held-back workers after the flush (lock). */
-  private boolean startDeferredAfterDispatch;
   private final Object lock = new Object();
   private final ArrayDeque<Chunk> requeued = new ArrayDeque<>();
   private final ArrayDeque<Job> feeding = new ArrayDeque<>();
@@ -275,6 +273,7 @@ final class ProcessPool implements Pool {
 
   private <J extends Job> J submit(J job, Runnable immediate) {
     List<Slot> toFlush;
+    boolean startHeldBack;
     synchronized (lock) {
       if (state != State.RUNNING) {
         throw new IllegalStateException("Pool not running: it was closed or terminated; create a new pool");
@@ -282,12 +281,15 @@ final class ProcessPool implements Pool {
       jobs.put(job.id, job);
       feeding.add(job);
       toFlush = dispatch();
+      startHeldBack = heldBackWorkersWanted();
     }
     if (immediate != null) {
       immediate.run();
     }
     flush(toFlush);
-    startDeferredAfterDispatch();
+    if (startHeldBack) {
+      startHeldBackWorkers();
+    }
     return job;
   }
 
@@ -299,7 +301,6 @@ final class ProcessPool implements Pool {
     while (true) {
       Slot slot = freeSlot();
       if (slot == null) {
-        startDeferredAfterDispatch |= heldBackWorkersWanted();
         break;
       }
       Chunk chunk = nextChunk();
@@ -572,6 +573,7 @@ final class ProcessPool implements Pool {
     }
     List<Runnable> after = new ArrayList<>();
     List<Slot> toFlush;
+    boolean startHeldBack;
     boolean anyResult = false;
     synchronized (lock) {
       for (Object message : batch) {
@@ -579,13 +581,16 @@ final class ProcessPool implements Pool {
         handleOne(message, after);
       }
       toFlush = dispatch();
+      startHeldBack = heldBackWorkersWanted();
       finishIfDone();
     }
     after.forEach(ProcessPool::runCallback);
     if (!toFlush.isEmpty()) {
       flushWithoutWaiting(toFlush);
     }
-    startDeferredAfterDispatch();
+    if (startHeldBack) {
+      startHeldBackWorkers();
+    }
     if (progress != null) {
       var shown = jobs();
       Job finished = anyResult ? lastFinished.getAndSet(null) : null;
@@ -597,17 +602,13 @@ final class ProcessPool implements Pool {
   }
 
   /**
-   * Starts the held-back workers when a dispatch left work waiting ({@link #heldBackWorkersWanted}),
-   * after the work it handed out was sent: a start (a fork of this JVM) before that would delay
-   * the first result by some milliseconds.
+   * Starts the held-back workers, for a dispatch that left work waiting
+   * ({@link #heldBackWorkersWanted}), once the work it handed out was sent: a start (a fork of
+   * this JVM) before that would delay the first result by some milliseconds.
    */
-  private void startDeferredAfterDispatch() {
+  private void startHeldBackWorkers() {
     List<Runnable> after = new ArrayList<>();
     synchronized (lock) {
-      if (!startDeferredAfterDispatch) {
-        return;
-      }
-      startDeferredAfterDispatch = false;
       startDeferred(after);
     }
     after.forEach(ProcessPool::runCallback);
@@ -662,9 +663,6 @@ final class ProcessPool implements Pool {
       return;
     }
     boolean wasReady = s.ready;
-    if (heldBackWorkersWanted()) {
-      startDeferred(after); // work waits, and this worker's is handed out again
-    }
     Chunk running = s.inFlight.poll();
     if (running != null) {
       String who = s.process.getName() + " (pid " + s.pid + ")";

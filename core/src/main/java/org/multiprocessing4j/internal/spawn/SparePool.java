@@ -156,13 +156,12 @@ public final class SparePool {
     Spare spare;
     List<String> cmd;
     boolean newWork;
-    boolean kind = sharedMemory;
     synchronized (this) {
-      sharedMemoryWork = sharedMemory;
-      cmd = currentCommand(kind, spec.payload());
-      spare = pollBest(kind);
+      noteWork(sharedMemory);
+      cmd = currentCommand(sharedMemory, spec.payload());
+      spare = pollBest(sharedMemory);
       if (spare == null) {
-        spare = boot(cmd, hint, kind);
+        spare = boot(cmd, hint, sharedMemory);
       }
       newWork = !work.equals(hintWork);
       hint = spec.payload(); // the latest payload of this work: the best hint for a new spare
@@ -189,7 +188,7 @@ public final class SparePool {
           : new ProcessException("a warm JVM failed to boot: " + e.getCause(), e.getCause());
     } finally {
       synchronized (this) {
-        refillInBackground(cmd, kind, started, newWork);
+        refillInBackground(cmd, sharedMemory, started, newWork);
       }
     }
   }

@@ -20,6 +20,8 @@ public final class FutexLinkMain {
       MemorySegment s = arena.allocate(64, 64);
       boolean linkedAtStart = Futex.linkedYet();
       Futex.wakeAll(s, 0); // sets the linking off, and returns without waiting for it
+      // the linking takes a young JVM tens of milliseconds on its own thread: not done yet here
+      boolean linkedRightAfterTheWake = Futex.linkedYet();
       boolean before = wakesAWaiter(word, s, 1);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Futex.linkedYet() && System.nanoTime() < deadline) {
@@ -27,8 +29,8 @@ public final class FutexLinkMain {
       }
       boolean linked = Futex.linkedYet();
       boolean after = wakesAWaiter(word, s, 2);
-      System.out.println("linkedAtStart=" + linkedAtStart + " before=" + before + " linked=" + linked
-          + " after=" + after);
+      System.out.println("linkedAtStart=" + linkedAtStart + " linkedRightAfterTheWake=" + linkedRightAfterTheWake
+          + " before=" + before + " linked=" + linked + " after=" + after);
     }
   }
 

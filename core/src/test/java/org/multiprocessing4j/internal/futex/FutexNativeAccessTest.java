@@ -32,7 +32,7 @@ class FutexNativeAccessTest {
   @Test
   void aYoungJvmLinksTheFutexCallOnADaemonThreadAndWaitsWorkBeforeAndAfter() {
     assertPrintsOnlyThis(List.of("--enable-native-access=ALL-UNNAMED"), FutexLinkMain.class,
-        "linkedAtStart=false before=true linked=true after=true");
+        "linkedAtStart=false linkedRightAfterTheWake=false before=true linked=true after=true");
   }
 
   /** Runs {@code main} in a JVM with {@code options}: it must print {@code line} and nothing on stderr, and exit 0. */
