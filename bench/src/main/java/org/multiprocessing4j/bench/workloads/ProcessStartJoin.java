@@ -24,6 +24,10 @@ import org.multiprocessing4j.internal.spawn.SparePool;
  * <p>Between runs the bench waits until the previous child's OS process is gone, and for warm
  * until every spare is ready and quiet ({@link Bench#awaitWarmSpares()}), so each start finds a
  * ready spare on an otherwise idle machine.
+ *
+ * <p>A third row is the floor of the {@code spawn} row ({@link EmptyJvm}): a bare JVM started as
+ * the library starts a child, from its start to its main's first line. Its runs alternate with the
+ * {@code spawn} runs, so both see the same machine.
  */
 public final class ProcessStartJoin implements Workload {
   private static final int SPAWN_RUNS = 30;
@@ -53,23 +57,31 @@ public final class ProcessStartJoin implements Workload {
     runs.put("forkserver", bench.runs(FORK_RUNS));
     Map<String, Samples> cpython = bench.python(name(), Unit.NANOS, runs);
 
-    Timings spawn = measure(bench, Multiprocessing.getContext("spawn"), spawnRuns, false);
+    EmptyJvm empty = EmptyJvm.prepare(bench.newTempDir("empty-jvm"));
+    long[] toMain = new long[spawnRuns];
+    Timings spawn = measure(bench, Multiprocessing.getContext("spawn"), spawnRuns, false, empty, toMain);
     Timings warm;
     bench.useWarmSpares(SparePool.DEFAULT_SPARES);
     try {
-      warm = measure(bench, Multiprocessing.getContext("warm"), warmRuns, true);
+      warm = measure(bench, Multiprocessing.getContext("warm"), warmRuns, true, null, null);
     } finally {
       bench.stopWarmSpares();
     }
 
     var rows = List.of(
         new Row(name(), "spawn", spawn.startJoin(), cpython, "spawn", new Target.RelativeTo("spawn", 0.6)),
-        new Row(name(), "warm", warm.startJoin(), cpython, "fork", new Target.RelativeTo("fork", 1.0)));
+        new Row(name(), "warm", warm.startJoin(), cpython, "fork", new Target.RelativeTo("fork", 1.0)),
+        new Row(name(), "empty JVM", new Samples(Unit.NANOS, toMain), cpython, "spawn", new Target.None()));
     var notes = new ArrayList<String>();
     notes.add("process-start-join: Java join() returns on the DONE message the child sends just before it exits;"
         + " CPython's join() waits for the OS exit (waitpid). The Java child's OS process was gone a median "
         + Unit.NANOS.format(spawn.exitLag().median()) + " ms (spawn) / " + Unit.NANOS.format(warm.exitLag().median())
         + " ms (warm) after join() returned.");
+    Samples py = cpython.get("spawn");
+    notes.add("process-start-join: empty JVM = the spawn row's floor: `java` with the children's default options and an"
+        + " AOT cache of its own, from its start to the first line of a main that only reads the clock (runs alternating"
+        + " with the spawn runs). A spawned child must get that far before it runs anything"
+        + (py == null ? "." : "; 0.6x CPython spawn is " + Unit.NANOS.format(0.6 * py.median()) + " ms here."));
     notes.add("process-start-join: warm runs start only when every spare (" + SparePool.DEFAULT_SPARES
         + ") is blocked reading its stdin and has used no CPU for 30 ms.");
     return new Result(rows, List.of(), notes);
@@ -77,7 +89,12 @@ public final class ProcessStartJoin implements Workload {
 
   private record Timings(Samples startJoin, Samples exitLag) {}
 
-  private static Timings measure(Bench bench, Context context, int runs, boolean warm) throws InterruptedException {
+  /**
+   * Starts and joins {@code runs} processes (after {@link #WARMUP_RUNS} not counted); with
+   * {@code empty}, runs the empty JVM after each and puts its start-to-main time into {@code toMain}.
+   */
+  private static Timings measure(Bench bench, Context context, int runs, boolean warm, EmptyJvm empty, long[] toMain)
+      throws InterruptedException, java.io.IOException {
     long[] startJoin = new long[runs];
     long[] exitLag = new long[runs];
     for (int i = -WARMUP_RUNS; i < runs; i++) {
@@ -98,6 +115,12 @@ public final class ProcessStartJoin implements Workload {
         }
       } finally {
         JavaRuns.end(p);
+      }
+      if (empty != null) {
+        long t = empty.run();
+        if (i >= 0) {
+          toMain[i] = t;
+        }
       }
     }
     return new Timings(new Samples(Unit.NANOS, startJoin), new Samples(Unit.NANOS, exitLag));

@@ -105,6 +105,15 @@ public final class ChildJvm {
     return SETTINGS.get();
   }
 
+  /**
+   * The options every child JVM gets ahead of the AOT cache's and the user's
+   * ({@link #DEFAULT_OPTIONS}): the bench starts a bare JVM with them to show the least a
+   * {@code spawn} start can take.
+   */
+  public static List<String> defaultOptions() {
+    return DEFAULT_OPTIONS;
+  }
+
   /** The options set with {@link #setJvmOptions}. */
   public static List<String> jvmOptions() {
     return userOptions;
