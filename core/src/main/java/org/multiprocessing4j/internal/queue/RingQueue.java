@@ -28,12 +28,12 @@ import org.multiprocessing4j.internal.spawn.ExitHooks;
  *
  * <p>Overview of implementation. {@code put} serializes the item in the caller's thread, takes a
  * slot of a bounded queue (a counter in shared memory, waited on with a futex), counts the item
- * in SIZE (and UNFINISHED for a joinable queue), then writes it straight into the ring when
+ * in PUT (and UNFINISHED for a joinable queue), then writes it straight into the ring when
  * nothing of this handle is buffered and the ring has room at once; otherwise the item joins the
  * handle's buffer and the feeder thread (a daemon thread, started on first need) writes it,
  * waiting for room. So {@code put} never waits on an unbounded queue and one thread's items stay
  * in order. {@code get} reads the ring (readers take the ring's consumer mutex: Python's
- * {@code _rlock}), then gives back SIZE and the slot. A simple queue has no buffer and no SIZE
+ * {@code _rlock}), then counts it in GOT and gives back the slot. A simple queue has no buffer and no PUT and GOT
  * counter (two updates of a shared cache line per item, for a {@code qsize} its interface does
  * not offer; {@link #qsize} counts the ring's records for it):
  * its {@code put} writes into the ring and waits while it is full.
@@ -127,7 +127,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
       write(bytes, null);
       return;
     }
-    LONG.getAndAdd(words, QueueDescriptor.SIZE, 1L);
+    LONG.getAndAdd(words, QueueDescriptor.PUT, 1L);
     if (kind == QueueDescriptor.KIND_JOINABLE) {
       INT.getAndAdd(words, QueueDescriptor.UNFINISHED, 1);
     }
@@ -141,7 +141,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
         lock.notifyAll();
       }
     } catch (InterruptedException e) {
-      LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+      LONG.getAndAdd(words, QueueDescriptor.PUT, -1L);
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException("interrupted while putting on " + this, e);
     }
@@ -336,7 +336,7 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
   @SuppressWarnings("unchecked")
   private E received(byte[] bytes, int length) {
     if (kind != QueueDescriptor.KIND_SIMPLE) {
-      LONG.getAndAdd(words, QueueDescriptor.SIZE, -1L);
+      LONG.getAndAdd(words, QueueDescriptor.GOT, 1L);
     }
     if (maxsize > 0) {
       INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
@@ -353,7 +353,9 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
     if (kind == QueueDescriptor.KIND_SIMPLE) {
       return (int) Math.min(Integer.MAX_VALUE, ring.count());
     }
-    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) LONG.getVolatile(words, QueueDescriptor.SIZE)));
+    long got = (long) LONG.getVolatile(words, QueueDescriptor.GOT); // first: PUT read after it is at least as new
+    long put = (long) LONG.getVolatile(words, QueueDescriptor.PUT);
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, put - got));
   }
 
   @Override

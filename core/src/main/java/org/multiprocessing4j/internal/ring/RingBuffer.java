@@ -70,6 +70,11 @@ public final class RingBuffer {
   private final MemorySegment data;
   private final int capacity;
   private final int mask;
+  /**
+   * HEAD as a writer of this handle last read it (HEAD only grows, so an older value only
+   * underestimates the room); read and written with the producer mutex held.
+   */
+  private long knownHead;
   private final int maxRecordPayload;
   private final boolean trackEnds;
   private final RobustMutex producer;
@@ -216,12 +221,17 @@ public final class RingBuffer {
   private boolean tryPlace(int type, byte[] bytes, int offset, int size) {
     int required = RecordDescriptor.recordLength(size);
     long tail = (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
-    long head = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
     int index = (int) (tail & mask);
     int toEnd = capacity - index;
     int padding = required > toEnd ? toEnd : 0;
+    // HEAD only grows: an older value of it is safe, and reading the reader's line only when
+    // that value says full keeps it from moving between the cores with every record
+    long head = knownHead;
     if (tail + padding + required - head > capacity) {
-      return false;
+      head = knownHead = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
+      if (tail + padding + required - head > capacity) {
+        return false;
+      }
     }
     if (padding > 0) {
       claim(index, PADDING, 0, padding, tail);
