@@ -39,13 +39,16 @@ import org.multiprocessing4j.internal.sync.RobustMutex;
  *
  * <p>Overview of implementation. Writers take the producer {@link RobustMutex}, readers the
  * consumer one (Python's queue takes a lock on each side too), so the ring itself is one
- * producer, one consumer at a time. A writer: waits for room (HEAD is read volatile), writes a
+ * producer, one consumer at a time. A writer: waits for room (HEAD is read volatile when the
+ * HEAD it read last leaves too little), writes a
  * padding record if the message does not fit before the end of the data area, writes the record
  * header with a negative LENGTH, advances TAIL, copies the payload, then stores the positive
  * LENGTH (volatile). A reader: reads LENGTH at HEAD (volatile); 0 means empty,
  * negative means a writer is still copying (or died doing so: its PID is checked, and the record
- * skipped), positive means a committed record, which it copies out, zeroes (so that LENGTH reads
- * 0 there next time round) and releases by advancing HEAD. Because the header (with the length)
+ * skipped), positive means a committed record, which it copies out and releases by advancing
+ * HEAD; it zeroes the consumed bytes (so that LENGTH reads 0 there next time round) a cache line
+ * at a time, once HEAD has passed the line, and writers leave that line's worth of room free
+ * behind HEAD (see {@link RingDescriptor}). Because the header (with the length)
  * is written before TAIL moves, a writer killed at any point leaves either nothing or a record
  * whose size is known, which readers skip; a dead writer's mutex is taken over by the next writer
  * (see {@link RobustMutex}), or, when a reader finds a dead writer's header that TAIL had not
@@ -214,7 +217,7 @@ public final class RingBuffer {
     long tail = (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
     int toEnd = capacity - (int) (tail & mask);
     int padding = required > toEnd ? toEnd : 0;
-    return tail + padding + required - head <= capacity;
+    return tail + padding + required - head <= capacity - RingDescriptor.WRITER_GAP;
   }
 
   /** Places one record if it fits now; the caller holds the producer mutex. */
@@ -227,9 +230,10 @@ public final class RingBuffer {
     // HEAD only grows: an older value of it is safe, and reading the reader's line only when
     // that value says full keeps it from moving between the cores with every record
     long head = knownHead;
-    if (tail + padding + required - head > capacity) {
+    int room = capacity - RingDescriptor.WRITER_GAP;
+    if (tail + padding + required - head > room) {
       head = knownHead = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
-      if (tail + padding + required - head > capacity) {
+      if (tail + padding + required - head > room) {
         return false;
       }
     }
@@ -456,11 +460,31 @@ public final class RingBuffer {
     return out;
   }
 
-  /** Zeroes a consumed record and gives its bytes back to the writers. */
+  /**
+   * Gives a consumed record's bytes back to the writers, zeroing the cache lines HEAD has now
+   * passed (see {@link RingDescriptor}); the caller holds the consumer mutex.
+   */
   private void release(long head, int index, int length) {
-    data.asSlice(index, length).fill((byte) 0);
-    LONG.setVolatile(segment, RingDescriptor.HEAD, head + length);
+    long next = head + length;
+    long zeroed = (long) LONG.get(segment, RingDescriptor.ZEROED);
+    long upTo = next & -RingDescriptor.CACHE_LINE;
+    if (upTo > zeroed) {
+      zero(zeroed, upTo);
+      LONG.set(segment, RingDescriptor.ZEROED, upTo); // published with HEAD below
+    }
+    LONG.setVolatile(segment, RingDescriptor.HEAD, next);
     ring(RingDescriptor.NOT_FULL_SEQ, RingDescriptor.NOT_FULL_WAITERS);
+  }
+
+  /** Zeroes the data bytes at ring positions {@code [from, to)} (at most {@code capacity} of them). */
+  private void zero(long from, long to) {
+    int index = (int) (from & mask);
+    long n = to - from;
+    int first = (int) Math.min(n, capacity - index);
+    data.asSlice(index, first).fill((byte) 0);
+    if (n > first) {
+      data.asSlice(0, n - first).fill((byte) 0);
+    }
   }
 
   private boolean waitForData(int index, long deadline) throws InterruptedException {

@@ -9,7 +9,8 @@ package org.multiprocessing4j.internal.ring;
  *   0 +-------------------------------+
  *     | TAIL (long)                   |  next byte producers write; under the producer mutex
  *  64 +-------------------------------+
- *     | HEAD (long)                   |  next byte consumers read; under the consumer mutex
+ *     | HEAD (long) | ZEROED (long)   |  next byte consumers read; the bytes before ZEROED are
+ *     |                               |  zeroed (both under the consumer mutex, see below)
  * 128 +-------------------------------+
  *     | PRODUCER_MUTEX | ..._WAITERS  |  owner pid (0 = free) | threads blocked on it
  * 192 +-------------------------------+
@@ -32,11 +33,18 @@ package org.multiprocessing4j.internal.ring;
  *     | DATA: CAPACITY bytes          |  records, see {@link RecordDescriptor}
  *     +-------------------------------+
  * </pre>
+ *
+ * <p>Consumed bytes are zeroed (a record's start must read 0 until a writer puts one there), but
+ * a whole cache line at a time, once HEAD has passed its end: zeroing each record as it was read
+ * wrote to the line the writer was filling with the next records, and that line then moved
+ * between the two cores with every record. So up to a line's worth of bytes before HEAD is not
+ * zeroed yet, and writers leave {@link #WRITER_GAP} bytes free behind HEAD.
  */
 final class RingDescriptor {
   static final int CACHE_LINE = 64;
   static final long TAIL = 0;
   static final long HEAD = TAIL + CACHE_LINE;
+  static final long ZEROED = HEAD + Long.BYTES;
   static final long PRODUCER_MUTEX = HEAD + CACHE_LINE;
   static final long PRODUCER_MUTEX_WAITERS = PRODUCER_MUTEX + Integer.BYTES;
   static final long CONSUMER_MUTEX = PRODUCER_MUTEX + CACHE_LINE;
@@ -53,6 +61,8 @@ final class RingDescriptor {
   static final int END_SLOTS = 16;
   static final long READERS = WRITERS + END_SLOTS * Long.BYTES;
   static final long DATA = 1024;
+  /** Bytes before HEAD a writer never writes into: they may not be zeroed yet (see the class comment). */
+  static final int WRITER_GAP = CACHE_LINE;
 
   /** "mp4jRING" folded to an int: marks an initialised ring. */
   static final int MAGIC_VALUE = 0x6d70_3472;
