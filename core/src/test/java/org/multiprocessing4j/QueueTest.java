@@ -139,6 +139,23 @@ class QueueTest {
   }
 
   @Test
+  void putWithTheInterruptFlagSetPutsTheItemAndLeavesTheFlagSet() {
+    try (JoinableQueue<Integer> q = Multiprocessing.joinableQueue()) {
+      Thread.currentThread().interrupt();
+      try {
+        q.put(1); // writes at once: nothing to wait for, so nothing to interrupt
+      } finally {
+        assertThat(Thread.interrupted()).as("the interrupt flag, left for the caller").isTrue();
+      }
+      assertThat(q.qsize()).isEqualTo(1);
+      assertThat(q.get()).isEqualTo(1);
+      q.taskDone();
+      q.join(); // returns: the put counted one task and taskDone took it
+      assertThat(q.qsize()).isZero();
+    }
+  }
+
+  @Test
   void joinableQueueCountsTasks() {
     try (JoinableQueue<Integer> q = Multiprocessing.joinableQueue()) {
       q.put(1);

@@ -141,7 +141,16 @@ public final class RingQueue<E> implements JoinableQueue<E>, SimpleQueue<E>, Cod
         lock.notifyAll();
       }
     } catch (InterruptedException e) {
+      // the item was neither written nor buffered: give back what was counted for it
       LONG.getAndAdd(words, QueueDescriptor.PUT, -1L);
+      if (kind == QueueDescriptor.KIND_JOINABLE
+          && (int) INT.getAndAdd(words, QueueDescriptor.UNFINISHED, -1) == 1) {
+        wakeIfWaiting(QueueDescriptor.UNFINISHED, QueueDescriptor.UNFINISHED_WAITERS);
+      }
+      if (maxsize > 0) {
+        INT.getAndAdd(words, QueueDescriptor.SLOTS, 1);
+        wakeIfWaiting(QueueDescriptor.SLOTS, QueueDescriptor.SLOTS_WAITERS);
+      }
       Thread.currentThread().interrupt();
       throw new ProcessInterruptedException("interrupted while putting on " + this, e);
     }

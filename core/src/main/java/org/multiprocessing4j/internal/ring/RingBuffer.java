@@ -318,8 +318,12 @@ public final class RingBuffer {
    */
   public byte[] read(long timeoutNanos, byte[] into, int offset, int[] sizeOut) throws InterruptedException {
     long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
-    if (consumer.lock(timeoutNanos) == RobustMutex.TIMED_OUT) {
+    int locked = consumer.lock(timeoutNanos);
+    if (locked == RobustMutex.TIMED_OUT) {
       return null;
+    }
+    if (locked == RobustMutex.RECOVERED) {
+      finishDeadReadersRelease();
     }
     try {
       ByteArrayOutputStream parts = null;
@@ -466,6 +470,7 @@ public final class RingBuffer {
    */
   private void release(long head, int index, int length) {
     long next = head + length;
+    LONG.setRelease(segment, RingDescriptor.RELEASING, next); // see finishDeadReadersRelease
     long zeroed = (long) LONG.get(segment, RingDescriptor.ZEROED);
     long upTo = next & -RingDescriptor.CACHE_LINE;
     if (upTo > zeroed) {
@@ -474,6 +479,19 @@ public final class RingBuffer {
     }
     LONG.setVolatile(segment, RingDescriptor.HEAD, next);
     ring(RingDescriptor.NOT_FULL_SEQ, RingDescriptor.NOT_FULL_WAITERS);
+  }
+
+  /**
+   * After taking the consumer mutex over from a dead reader: that reader may have died in a
+   * release, after zeroing the header at HEAD and before moving HEAD (see {@link RingDescriptor}).
+   * Finish it: the record was consumed, and is lost with its reader.
+   */
+  private void finishDeadReadersRelease() {
+    long head = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
+    long next = (long) LONG.getVolatile(segment, RingDescriptor.RELEASING);
+    if (next > head) {
+      release(head, (int) (head & mask), (int) (next - head));
+    }
   }
 
   /** Zeroes the data bytes at ring positions {@code [from, to)} (at most {@code capacity} of them). */

@@ -9,8 +9,9 @@ package org.multiprocessing4j.internal.ring;
  *   0 +-------------------------------+
  *     | TAIL (long)                   |  next byte producers write; under the producer mutex
  *  64 +-------------------------------+
- *     | HEAD (long) | ZEROED (long)   |  next byte consumers read; the bytes before ZEROED are
- *     |                               |  zeroed (both under the consumer mutex, see below)
+ *     | HEAD | ZEROED | RELEASING     |  next byte consumers read; the bytes before ZEROED are
+ *     |  (3 longs)                    |  zeroed; the HEAD a release is moving to (all under the
+ *     |                               |  consumer mutex, see below)
  * 128 +-------------------------------+
  *     | PRODUCER_MUTEX | ..._WAITERS  |  owner pid (0 = free) | threads blocked on it
  * 192 +-------------------------------+
@@ -38,13 +39,18 @@ package org.multiprocessing4j.internal.ring;
  * a whole cache line at a time, once HEAD has passed its end: zeroing each record as it was read
  * wrote to the line the writer was filling with the next records, and that line then moved
  * between the two cores with every record. So up to a line's worth of bytes before HEAD is not
- * zeroed yet, and writers leave {@link #WRITER_GAP} bytes free behind HEAD.
+ * zeroed yet, and writers leave {@link #WRITER_GAP} bytes free behind HEAD. A release stores the
+ * HEAD it moves to in RELEASING before it zeroes anything: a reader that died between zeroing a
+ * record's header and moving HEAD would otherwise leave a 0 at HEAD with records after it, and
+ * readers would wait there for ever; the reader that takes the consumer mutex over from it
+ * finishes the release.
  */
 final class RingDescriptor {
   static final int CACHE_LINE = 64;
   static final long TAIL = 0;
   static final long HEAD = TAIL + CACHE_LINE;
   static final long ZEROED = HEAD + Long.BYTES;
+  static final long RELEASING = ZEROED + Long.BYTES;
   static final long PRODUCER_MUTEX = HEAD + CACHE_LINE;
   static final long PRODUCER_MUTEX_WAITERS = PRODUCER_MUTEX + Integer.BYTES;
   static final long CONSUMER_MUTEX = PRODUCER_MUTEX + CACHE_LINE;

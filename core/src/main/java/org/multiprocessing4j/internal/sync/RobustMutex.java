@@ -131,17 +131,19 @@ public final class RobustMutex {
   }
 
   /**
-   * Takes the mutex, waiting at most {@code timeoutNanos} (negative: forever).
+   * Takes the mutex, waiting at most {@code timeoutNanos} (negative: forever; 0: not at all).
    *
    * @return {@link #ACQUIRED}, {@link #RECOVERED} or {@link #TIMED_OUT}
-   * @throws InterruptedException when the thread is interrupted while it waits
+   * @throws InterruptedException when the thread is interrupted while it waits (a timeout of 0
+   *     never waits, so it never throws: a queue's {@code put} that writes at once must not fail
+   *     half done because the caller's interrupt flag is set)
    */
   public int lock(long timeoutNanos) throws InterruptedException {
     long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
     if (local != null) {
       if (timeoutNanos < 0) {
         local.lockInterruptibly();
-      } else if (!local.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+      } else if (timeoutNanos == 0 ? !local.tryLock() : !local.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
         return TIMED_OUT;
       }
     }

@@ -99,6 +99,30 @@ class RingBufferTest {
   }
 
   @Test
+  void aReaderKilledInItsReleaseLeavesNoZeroAtHeadForTheNextReader() throws Exception {
+    // the state a reader killed after zeroing a consumed record's line and before moving HEAD
+    // leaves: RELEASING set, the header at HEAD zeroed, HEAD not moved, the consumer mutex its
+    RingBuffer ring = newRing(false);
+    int size = 0;
+    while (RecordDescriptor.recordLength(size) % RingDescriptor.CACHE_LINE != 0) {
+      size++;
+    }
+    byte[] consumed = message(1, size);
+    byte[] next = message(2, 10);
+    ring.write(consumed, 0, consumed.length);
+    ring.write(next, 0, next.length);
+    MemorySegment seg = segmentOf(ring);
+    long released = RecordDescriptor.recordLength(size);
+    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.RELEASING, released);
+    seg.asSlice(RingDescriptor.DATA, released).fill((byte) 0);
+    seg.set(ValueLayout.JAVA_LONG, RingDescriptor.ZEROED, released);
+    seg.set(ValueLayout.JAVA_INT, RingDescriptor.CONSUMER_MUTEX, deadPid());
+    assertThat(ring.read(TimeUnit.SECONDS.toNanos(10))).as("the message after the one the dead reader took")
+        .isEqualTo(next);
+    assertThat(ring.hasData()).isFalse();
+  }
+
+  @Test
   void wrapsAroundManyTimesKeepingOrderAndContent() throws Exception {
     RingBuffer ring = newRing(false);
     var rnd = new Random(42);
