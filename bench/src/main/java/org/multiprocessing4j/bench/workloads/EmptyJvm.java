@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import org.multiprocessing4j.bench.Samples;
+import org.multiprocessing4j.bench.Unit;
 import org.multiprocessing4j.internal.spawn.ChildJvm;
 
 /**
@@ -65,8 +67,26 @@ final class EmptyJvm {
     return new EmptyJvm(List.copyOf(run));
   }
 
+  /**
+   * Runs the JVM ({@link #run()}) and, for a counted run ({@code i >= 0}), puts the time into
+   * {@code toMain[i]}: the workloads call it after each of their spawn runs, warm-up runs included.
+   */
+  void runAfter(int i, long[] toMain) throws IOException, InterruptedException {
+    long t = run();
+    if (i >= 0) {
+      toMain[i] = t;
+    }
+  }
+
+  /** What a workload's note says beside the floor: 0.6x CPython's spawn median, or nothing without CPython. */
+  static String sixTenthsOf(Samples cpythonSpawn) {
+    return cpythonSpawn == null ? ""
+        : "; 0.6x CPython spawn is " + Unit.NANOS.format(0.6 * cpythonSpawn.median())
+            + " ms here";
+  }
+
   /** Starts the JVM, waits for its exit, and returns how long after the start its main ran (ns). */
-  long run() throws IOException, InterruptedException {
+  private long run() throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -58,13 +58,12 @@ public final class PoolFirstResult implements Workload {
         new Row(name(), "spawn", spawn, cpython, "spawn", new Target.RelativeTo("spawn", 0.6)),
         new Row(name(), "warm", warm, cpython, "fork", new Target.None()),
         new Row(name(), "empty JVM", new Samples(Unit.NANOS, toMain), cpython, "spawn", new Target.None()));
-    Samples py = cpython.get("spawn");
     return new Result(rows, List.of(), List.of(
         "pool-first-result: 2 workers; after each run the workers' OS processes are waited for (as CPython's"
             + " pool.join() does); warm runs start when both spares are ready and quiet; the first run of each"
             + " method is not counted.",
         "pool-first-result: empty JVM = the spawn row's floor (see process-start-join), run after each spawn run"
-            + (py == null ? "." : "; 0.6x CPython spawn is " + Unit.NANOS.format(0.6 * py.median()) + " ms here.")));
+            + EmptyJvm.sixTenthsOf(cpython.get("spawn")) + "."));
   }
 
   /** With {@code empty}: runs the empty JVM after each run and puts its start-to-main time into {@code toMain}. */
@@ -100,10 +99,7 @@ public final class PoolFirstResult implements Workload {
         samples[i] = t1 - t0;
       }
       if (empty != null) {
-        long t = empty.run();
-        if (i >= 0) {
-          toMain[i] = t;
-        }
+        empty.runAfter(i, toMain);
       }
     }
     return new Samples(Unit.NANOS, samples);

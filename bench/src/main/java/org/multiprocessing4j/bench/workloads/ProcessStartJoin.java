@@ -77,11 +77,10 @@ public final class ProcessStartJoin implements Workload {
         + " CPython's join() waits for the OS exit (waitpid). The Java child's OS process was gone a median "
         + Unit.NANOS.format(spawn.exitLag().median()) + " ms (spawn) / " + Unit.NANOS.format(warm.exitLag().median())
         + " ms (warm) after join() returned.");
-    Samples py = cpython.get("spawn");
     notes.add("process-start-join: empty JVM = the spawn row's floor: `java` with the children's default options and an"
         + " AOT cache of its own, from its start to the first line of a main that only reads the clock (runs alternating"
         + " with the spawn runs). A spawned child must get that far before it runs anything"
-        + (py == null ? "." : "; 0.6x CPython spawn is " + Unit.NANOS.format(0.6 * py.median()) + " ms here."));
+        + EmptyJvm.sixTenthsOf(cpython.get("spawn")) + ".");
     notes.add("process-start-join: warm runs start only when every spare (" + SparePool.DEFAULT_SPARES
         + ") is blocked reading its stdin and has used no CPU for 30 ms.");
     return new Result(rows, List.of(), notes);
@@ -117,10 +116,7 @@ public final class ProcessStartJoin implements Workload {
         JavaRuns.end(p);
       }
       if (empty != null) {
-        long t = empty.run();
-        if (i >= 0) {
-          toMain[i] = t;
-        }
+        empty.runAfter(i, toMain);
       }
     }
     return new Timings(new Samples(Unit.NANOS, startJoin), new Samples(Unit.NANOS, exitLag));

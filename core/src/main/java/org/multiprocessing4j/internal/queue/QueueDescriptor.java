@@ -2,18 +2,20 @@ package org.multiprocessing4j.internal.queue;
 
 /**
  * The layout of a queue's segment payload (Agrona's descriptor style): the queue's own counters,
- * then the ring that carries the items. Offsets in bytes from the start of the payload. Writers and readers
- * count items on lines of their own (PUT, GOT), so that an item moving through the queue does not
- * move a counter's cache line between the writer's and the reader's cores.
+ * then the ring that carries the items. Offsets in bytes from the start of the payload. Writers
+ * and readers count items on lines of their own (PUT, GOT), so that an item moving through the
+ * queue does not move a counter's cache line between the writer's and the reader's cores.
  *
  * <pre>
  *   0 +------------------------------+
- *     | PUT (long)                   |  items put, buffered ones included (qsize = PUT - GOT); unused by a SimpleQueue
+ *     | PUT (long)                   |  items put, buffered ones included (qsize = PUT - GOT);
+ *     |                              |  unused by a SimpleQueue
  *  64 +------------------------------+
  *     | SLOTS (int) | SLOTS_WAITERS  |  free places of a bounded queue (its semaphore)
  * 128 +------------------------------+
- *     | MAXSIZE (int) | KIND (int)   |  0 = unbounded; KIND: {@link #KIND_QUEUE} ... (both read once, at attach)
-     | GOT (long)                   |  items got; unused by a SimpleQueue
+ *     | MAXSIZE (int) | KIND (int)   |  0 = unbounded; KIND: {@link #KIND_QUEUE} ... (both read
+ *     |                              |  once, at attach)
+ *     | GOT (long)                   |  items got; unused by a SimpleQueue
  * 192 +------------------------------+
  *     | UNFINISHED (int) | ..WAITERS |  a JoinableQueue's tasks not yet done
  * 256 +------------------------------+

@@ -33,9 +33,9 @@ import org.multiprocessing4j.internal.spawn.ExitHooks;
  * handle's buffer and the feeder thread (a daemon thread, started on first need) writes it,
  * waiting for room. So {@code put} never waits on an unbounded queue and one thread's items stay
  * in order. {@code get} reads the ring (readers take the ring's consumer mutex: Python's
- * {@code _rlock}), then counts it in GOT and gives back the slot. A simple queue has no buffer and no PUT and GOT
- * counter (two updates of a shared cache line per item, for a {@code qsize} its interface does
- * not offer; {@link #qsize} counts the ring's records for it):
+ * {@code _rlock}), then counts it in GOT and gives back the slot. A simple queue has no buffer
+ * and no PUT and GOT counters (an update of a shared cache line per item on each side, for a
+ * {@code qsize} its interface does not offer; {@link #qsize} counts the ring's records for it):
  * its {@code put} writes into the ring and waits while it is full.
  *
  * <p>At exit of the process, a feeder flushes what is buffered before the process reports its

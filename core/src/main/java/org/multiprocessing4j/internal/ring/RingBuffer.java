@@ -40,16 +40,15 @@ import org.multiprocessing4j.internal.sync.RobustMutex;
  * <p>Overview of implementation. Writers take the producer {@link RobustMutex}, readers the
  * consumer one (Python's queue takes a lock on each side too), so the ring itself is one
  * producer, one consumer at a time. A writer: waits for room (HEAD is read volatile when the
- * HEAD it read last leaves too little), writes a
- * padding record if the message does not fit before the end of the data area, writes the record
- * header with a negative LENGTH, advances TAIL, copies the payload, then stores the positive
- * LENGTH (volatile). A reader: reads LENGTH at HEAD (volatile); 0 means empty,
+ * HEAD it read last leaves too little), writes a padding record if the message does not fit
+ * before the end of the data area, writes the record header with a negative LENGTH, advances
+ * TAIL, copies the payload, then stores the positive LENGTH (volatile). A reader: reads LENGTH at HEAD (volatile); 0 means empty,
  * negative means a writer is still copying (or died doing so: its PID is checked, and the record
  * skipped), positive means a committed record, which it copies out and releases by advancing
  * HEAD; it zeroes the consumed bytes (so that LENGTH reads 0 there next time round) a cache line
  * at a time, once HEAD has passed the line, and writers leave that line's worth of room free
- * behind HEAD (see {@link RingDescriptor}). Because the header (with the length)
- * is written before TAIL moves, a writer killed at any point leaves either nothing or a record
+ * behind HEAD (see {@link RingDescriptor}). Because the header (with the length) is written
+ * before TAIL moves, a writer killed at any point leaves either nothing or a record
  * whose size is known, which readers skip; a dead writer's mutex is taken over by the next writer
  * (see {@link RobustMutex}), or, when a reader finds a dead writer's header that TAIL had not
  * moved past yet, by that reader. A writer that dies between the parts of a large message leaves
@@ -216,7 +215,14 @@ public final class RingBuffer {
   private boolean fits(int required, long head) {
     long tail = (long) LONG.getVolatile(segment, RingDescriptor.TAIL);
     int toEnd = capacity - (int) (tail & mask);
-    int padding = required > toEnd ? toEnd : 0;
+    return fits(tail, required > toEnd ? toEnd : 0, required, head);
+  }
+
+  /**
+   * Whether {@code padding} and a record of {@code required} bytes fit at {@code tail}, given
+   * {@code head}: writers keep {@link RingDescriptor#WRITER_GAP} bytes free behind HEAD.
+   */
+  private boolean fits(long tail, int padding, int required, long head) {
     return tail + padding + required - head <= capacity - RingDescriptor.WRITER_GAP;
   }
 
@@ -229,11 +235,9 @@ public final class RingBuffer {
     int padding = required > toEnd ? toEnd : 0;
     // HEAD only grows: an older value of it is safe, and reading the reader's line only when
     // that value says full keeps it from moving between the cores with every record
-    long head = knownHead;
-    int room = capacity - RingDescriptor.WRITER_GAP;
-    if (tail + padding + required - head > room) {
-      head = knownHead = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
-      if (tail + padding + required - head > room) {
+    if (!fits(tail, padding, required, knownHead)) {
+      knownHead = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);
+      if (!fits(tail, padding, required, knownHead)) {
         return false;
       }
     }
@@ -470,10 +474,11 @@ public final class RingBuffer {
    */
   private void release(long head, int index, int length) {
     long next = head + length;
-    LONG.setRelease(segment, RingDescriptor.RELEASING, next); // see finishDeadReadersRelease
     long zeroed = (long) LONG.get(segment, RingDescriptor.ZEROED);
     long upTo = next & -RingDescriptor.CACHE_LINE;
     if (upTo > zeroed) {
+      // only a release that zeroes can leave a 0 at HEAD if this reader dies before moving it
+      LONG.setRelease(segment, RingDescriptor.RELEASING, next); // see finishDeadReadersRelease
       zero(zeroed, upTo);
       LONG.set(segment, RingDescriptor.ZEROED, upTo); // published with HEAD below
     }
@@ -484,7 +489,9 @@ public final class RingBuffer {
   /**
    * After taking the consumer mutex over from a dead reader: that reader may have died in a
    * release, after zeroing the header at HEAD and before moving HEAD (see {@link RingDescriptor}).
-   * Finish it: the record was consumed, and is lost with its reader.
+   * Finish it: the record was consumed, and is lost with its reader. (A reader that died in a
+   * release that zeroed nothing left its record whole at HEAD, and RELEASING, set by an earlier
+   * release, is not ahead of HEAD: the next reader reads that record.)
    */
   private void finishDeadReadersRelease() {
     long head = (long) LONG.getVolatile(segment, RingDescriptor.HEAD);

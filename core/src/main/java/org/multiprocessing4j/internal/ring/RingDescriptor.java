@@ -39,8 +39,8 @@ package org.multiprocessing4j.internal.ring;
  * a whole cache line at a time, once HEAD has passed its end: zeroing each record as it was read
  * wrote to the line the writer was filling with the next records, and that line then moved
  * between the two cores with every record. So up to a line's worth of bytes before HEAD is not
- * zeroed yet, and writers leave {@link #WRITER_GAP} bytes free behind HEAD. A release stores the
- * HEAD it moves to in RELEASING before it zeroes anything: a reader that died between zeroing a
+ * zeroed yet, and writers leave {@link #WRITER_GAP} bytes free behind HEAD. A release that zeroes
+ * stores the HEAD it moves to in RELEASING first: a reader that died between zeroing a
  * record's header and moving HEAD would otherwise leave a 0 at HEAD with records after it, and
  * readers would wait there for ever; the reader that takes the consumer mutex over from it
  * finishes the release.
