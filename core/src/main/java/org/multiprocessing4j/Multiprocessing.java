@@ -153,8 +153,13 @@ public final class Multiprocessing {
    * {@code -XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock}
    * (with {@code -XX:CompileCommand=quiet}): compiling that one JDK method, which every child
    * makes hot by spinning a few classes at boot, held ~4 MiB of compiler memory in an idle child.
-   * Choosing another collector drops {@code -XX:+UseSerialGC}, and an {@code -Xms} or
-   * {@code -XX:InitialHeapSize} of your own drops {@code -Xms8m}.
+   * And {@code -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}: a JDK 25 JVM otherwise
+   * moves its class archive (the JDK's CDS archive, or the library's AOT cache) to a random
+   * address at every boot and patches every pointer in it, ~3 ms of each child's start here;
+   * mapped where it was dumped it needs no patching. The price is that the archived class
+   * metadata sits at the same address in every child; give {@code -XX:ArchiveRelocationMode=1}
+   * here to have it moved again. Choosing another collector drops {@code -XX:+UseSerialGC}, and
+   * an {@code -Xms} or {@code -XX:InitialHeapSize} of your own drops {@code -Xms8m}.
    */
   public static void setJvmOptions(List<String> options) {
     ChildJvm.setJvmOptions(options);

@@ -49,9 +49,17 @@ public final class ChildJvm {
    * launch frame when a signal ends it (an idle spare sent SIGTERM exited 310 ms after it instead
    * of ~15), or a user thread blocked in a read. Such threads are stopped at their next
    * transition to Java anyway (HotSpot's own comment on that wait).
+   *
+   * <p>{@code -XX:ArchiveRelocationMode=0} (a diagnostic option, hence the unlock): by default a
+   * JDK 25 JVM maps its class archive (the JDK's CDS archive or our AOT cache) at a random address
+   * and patches every pointer in it at each boot; the patching took ~4 ms of a 19 ms VM creation
+   * (-Xlog:startuptime, "Genesis" 7.8 → 1.5 ms) and the bench's spawn and empty-JVM rows went
+   * down ~3 ms. The user's options come later, so {@code -XX:ArchiveRelocationMode=1} there
+   * brings the random address back.
    */
   static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
-      "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT, "-XX:UserThreadWaitAttemptsAtExit=0");
+      "-XX:CompileCommand=quiet", NO_STACK_MAP_JIT, "-XX:UserThreadWaitAttemptsAtExit=0",
+      "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
 
   private static volatile Path executable;
   private static volatile List<String> userOptions = List.of();

@@ -56,10 +56,11 @@ class ChildJvmTest {
   }
 
   @Test
-  void aChildGetsTheSmallFootprintDefaultsIncludingTheStackMapGeneratorKeptOutOfTheJit() {
+  void aChildGetsTheSmallFootprintAndFastBootDefaults() {
     assertThat(ChildJvm.launcher(List.of())).containsSubsequence("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
         "-XX:CompileCommand=quiet",
-        "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock");
+        "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock",
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
   }
   @Test
   void theCommandFollowsEverySettingItIsBuiltFrom() {
