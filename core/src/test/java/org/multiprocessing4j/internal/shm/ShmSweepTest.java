@@ -87,7 +87,8 @@ class ShmSweepTest {
   @Test
   void sweepLeavesFilesThatAreNotSegmentNamesAlone() throws Exception {
     long dead = deadPid();
-    List<String> others = List.of("mp4j-" + dead + "-not-hex", "mp4j-" + dead, "psm_" + dead, "mp4j-x-" + dead);
+    List<String> others = List.of("mp4j-" + dead + "-not-hex", "mp4j-" + dead, "psm_" + dead, "mp4j-x-" + dead,
+        "mp4j-" + dead + "-", "mp4j-" + dead + "-ABCDEF", "mp4j--" + dead, "mp4j-12345678901234567890123-ab");
     for (String n : others) {
       createFile(n);
     }
