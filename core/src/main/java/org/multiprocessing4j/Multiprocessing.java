@@ -137,6 +137,11 @@ public final class Multiprocessing {
    * The {@code java} launcher that child JVMs run (Python's {@code set_executable}); by default
    * {@code java.home/bin/java} of this JVM.
    *
+   * <p>Children get HotSpot options of JDK 25 (see {@link #setJvmOptions}), one of them
+   * diagnostic ({@code -XX:ArchiveRelocationMode}). A JDK that does not know one of them refuses
+   * to start ("Unrecognized VM option"); {@code setJvmOptions(List.of("-XX:+IgnoreUnrecognizedVMOptions"))}
+   * lets such a JDK start anyway (it then ignores every unknown {@code -XX} option, yours too).
+   *
    * @throws IllegalArgumentException when the path is not an executable file
    */
   public static void setExecutable(Path java) {

@@ -74,6 +74,7 @@ class ChildEnvironmentTest {
     Process p = Multiprocessing.getContext("warm").process(() -> reportVmOption(mode, "ArchiveRelocationMode"));
     p.start();
     assertThat(p.join(WAIT)).isTrue();
+    assertThat(p.exitCode()).isZero();
     assertThat(mode.<String>read()).as("no relocation: ~3 ms less per child JVM").isEqualTo("0");
 
     List<String> before = org.multiprocessing4j.internal.spawn.ChildJvm.jvmOptions();
@@ -83,6 +84,7 @@ class ChildEnvironmentTest {
       Process q = Multiprocessing.getContext("spawn").process(() -> reportVmOption(userMode, "ArchiveRelocationMode"));
       q.start();
       assertThat(q.join(WAIT)).isTrue();
+      assertThat(q.exitCode()).isZero();
     } finally {
       Multiprocessing.setJvmOptions(before);
     }

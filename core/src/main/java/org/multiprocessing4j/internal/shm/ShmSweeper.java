@@ -22,7 +22,8 @@ import org.multiprocessing4j.internal.util.OwnPid;
  * (children put their root's pid in the names they make). It is garbage when
  * <ol>
  *   <li>the root process is gone — while it lives the tree may still hand the name around; a
- *       recycled pid only keeps a dead tree's files until that process ends too — and
+ *       recycled pid (a process's or a thread's) only keeps a dead tree's files until it ends
+ *       too — and
  *   <li>no live process maps the file, as every process's {@code /proc/<pid>/maps} tells. Children
  *       of a dead root exit by themselves within a second (they watch their parent's pipe), and
  *       their mappings would survive an unlink anyway; the check keeps the sweep from ever pulling
@@ -56,6 +57,25 @@ public final class ShmSweeper {
   }
 
   /**
+   * The pid written in ASCII digits in {@code s} from {@code from} to {@code to} (exclusive), or
+   * -1 when that is empty, not all digits or longer than 18 digits (no pid is).
+   */
+  static long pidOf(String s, int from, int to) {
+    if (to <= from || to - from > 18) {
+      return -1;
+    }
+    long pid = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      pid = pid * 10 + (c - '0');
+    }
+    return pid;
+  }
+
+  /**
    * Deletes every segment of /dev/shm whose root process is gone and that no live process maps.
    *
    * @return the names deleted
@@ -84,16 +104,12 @@ public final class ShmSweeper {
    */
   static long rootPidOf(String name) {
     int dash = name.indexOf('-', PREFIX.length());
-    if (!name.startsWith(PREFIX) || dash <= PREFIX.length() || dash - PREFIX.length() > 18 || dash == name.length() - 1) {
+    if (!name.startsWith(PREFIX) || dash < 0 || dash == name.length() - 1) {
       return -1;
     }
-    long pid = 0;
-    for (int i = PREFIX.length(); i < dash; i++) {
-      char c = name.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      pid = pid * 10 + (c - '0');
+    long pid = pidOf(name, PREFIX.length(), dash);
+    if (pid < 0) {
+      return -1;
     }
     for (int i = dash + 1; i < name.length(); i++) {
       char c = name.charAt(i);
@@ -149,19 +165,20 @@ public final class ShmSweeper {
   }
 
   /**
-   * The names in {@code dir} that look like the library's segments. {@link File#list} rather than
-   * a glob {@code DirectoryStream}, which compiles its pattern into a regular expression.
+   * The names in {@code dir} that look like the library's segments. Filtered here rather than
+   * through a glob, which the JDK compiles into a regular expression.
    */
   static List<String> segmentNames(Path dir) {
-    String[] all = dir.toFile().list();
-    if (all == null) {
-      throw new UncheckedIOException(new IOException("cannot list " + dir));
-    }
     List<String> names = new ArrayList<>();
-    for (String name : all) {
-      if (name.startsWith(PREFIX)) {
-        names.add(name);
+    try (var files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(PREFIX)) {
+          names.add(name);
+        }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
     }
     return names;
   }
@@ -177,7 +194,8 @@ public final class ShmSweeper {
     try (Stream<Path> pids = Files.list(PROC)) {
       for (Path proc : (Iterable<Path>) pids::iterator) {
         String pid = proc.getFileName().toString();
-        if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit) || Long.parseLong(pid) == ignoredPid) {
+        long n = pidOf(pid, 0, pid.length());
+        if (n < 0 || n == ignoredPid) {
           continue;
         }
         try (Stream<String> lines = Files.lines(proc.resolve(MAPS))) {

@@ -97,6 +97,23 @@ class ShmSweepTest {
   }
 
   @Test
+  void aSegmentNameGivesItsRootPidOnlyWhenItIsWhollyOfTheLibrarysForm() {
+    assertThat(ShmSweeper.rootPidOf("mp4j-4711-0a9f")).isEqualTo(4711);
+    assertThat(ShmSweeper.rootPidOf("mp4j-04711-0a9f")).as("leading zeros").isEqualTo(4711);
+    assertThat(ShmSweeper.rootPidOf("mp4j-999999999999999999-a")).as("18 digits").isEqualTo(999_999_999_999_999_999L);
+    assertThat(List.of("mp4j-1234567890123456789-a", "mp4j-99999999999999999999-a", "mp4j-4711-", "mp4j-4711",
+        "mp4j--4711-ab", "mp4j-4711-AB", "mp4j-4711-ab-cd", "mp4j-47x1-ab", "mp4j-\u0661\u0662-ab", "psm_4711",
+        "mp4j-4711-ab\n")).allMatch(n -> ShmSweeper.rootPidOf(n) == -1);
+  }
+
+  @Test
+  void aSegmentOfADeadRootWrittenWithLeadingZerosIsSweptToo() throws Exception {
+    String name = "mp4j-00" + deadPid() + "-ab";
+    createFile(name);
+    assertThat(ShmSweeper.sweep(dir)).containsExactly(name);
+  }
+
+  @Test
   void aTreeKilledWithSigkillLeavesNothingOnceAnotherProgramStarts() throws Exception {
     java.lang.Process root = TestJvms.start(List.of(), KilledTreeMain.class);
     var stderr = TestJvms.readAsync(root.getErrorStream());
