@@ -1,6 +1,5 @@
 package org.multiprocessing4j.internal.shm;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.multiprocessing4j.internal.sync.Pids;
 import org.multiprocessing4j.internal.util.Log;
 import org.multiprocessing4j.internal.util.OwnPid;
 
@@ -21,7 +21,7 @@ import org.multiprocessing4j.internal.util.OwnPid;
  * <p>A segment {@code mp4j-<pid>-<random>} belongs to the tree whose main process has that pid
  * (children put their root's pid in the names they make). It is garbage when
  * <ol>
- *   <li>the root process is gone — while it lives the tree may still hand the name around; a
+ *   <li>the root process is gone ({@link Pids#alive}: a zombie is gone) — while it lives the tree may still hand the name around; a
  *       recycled pid (a process's or a thread's) only keeps a dead tree's files until it ends
  *       too — and
  *   <li>no live process maps the file, as every process's {@code /proc/<pid>/maps} tells. Children
@@ -89,7 +89,7 @@ public final class ShmSweeper {
     List<String> candidates = new ArrayList<>();
     for (String name : segmentNames(dir)) {
       long root = rootPidOf(name);
-      if (root > 0 && !isAlive(root)) {
+      if (root > 0 && (root > Integer.MAX_VALUE || !Pids.alive((int) root))) {
         candidates.add(name);
       }
     }
@@ -226,11 +226,4 @@ public final class ShmSweeper {
     }
   }
 
-  /**
-   * Whether process {@code pid} exists, as {@code /proc} tells (what {@code ProcessHandle.of}
-   * reads too, without initializing {@code ProcessHandle}'s reaper thread pool in a young JVM).
-   */
-  private static boolean isAlive(long pid) {
-    return new File("/proc/" + pid).exists();
-  }
 }
