@@ -52,9 +52,9 @@ public final class ChildJvm {
    *
    * <p>{@code -XX:ArchiveRelocationMode=0} (a diagnostic option, hence the unlock): by default a
    * JDK 25 JVM maps its class archive (the JDK's CDS archive or our AOT cache) at a random address
-   * and patches every pointer in it at each boot; the patching took ~4 ms of a 19 ms VM creation
-   * (-Xlog:startuptime, "Genesis" 7.8 → 1.5 ms) and the bench's spawn and empty-JVM rows went
-   * down ~3 ms. The user's options come later, so {@code -XX:ArchiveRelocationMode=1} there
+   * and patches every pointer in it at each boot; the patching took ~4 ms of a 23 ms VM creation
+   * (-Xlog:startuptime of an empty JVM: "Create VM" 23.3 → 19.0 ms, "Genesis" 7.8 → 1.5 ms), and
+   * the bench's spawn and empty-JVM rows went down ~3 ms. The user's options come later, so {@code -XX:ArchiveRelocationMode=1} there
    * brings the random address back.
    */
   static final List<String> DEFAULT_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:-UsePerfData",
